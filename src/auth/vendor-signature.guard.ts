@@ -1,0 +1,14 @@
+import { Injectable } from '@nestjs/common';
+import { AuthGuard } from '@nestjs/passport';
+import { SignatureRejectedError } from '../common/problem/gateway-error';
+import { VENDOR_SIGNATURE } from './vendor-signature.strategy';
+
+@Injectable()
+export class VendorSignatureGuard extends AuthGuard(VENDOR_SIGNATURE) {
+  /** Keeps the verifier's own error (which check failed) instead of a bare 401. */
+  override handleRequest<TUser>(error: unknown, user: TUser | false): TUser {
+    if (error) throw error;
+    if (!user) throw new SignatureRejectedError('the request is not authenticated');
+    return user;
+  }
+}

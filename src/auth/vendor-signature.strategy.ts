@@ -1,0 +1,26 @@
+import { Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import type { FastifyRequest } from 'fastify';
+import { Strategy } from 'passport-custom';
+import '../vendors/webhook-context';
+
+export const VENDOR_SIGNATURE = 'vendor-signature';
+
+/** The authenticated party of a webhook: the vendor whose signature checked out. */
+export interface VerifiedVendor {
+  vendor: string;
+}
+
+/**
+ * Passport strategy for vendor webhooks. It knows no signature scheme itself: it asks the
+ * vendor module's verifier, which throws a SignatureRejectedError naming the failed check.
+ */
+@Injectable()
+export class VendorSignatureStrategy extends PassportStrategy(Strategy, VENDOR_SIGNATURE) {
+  async validate(request: FastifyRequest): Promise<VerifiedVendor> {
+    const webhook = request.webhook;
+    if (!webhook) throw new Error('VendorRequestGuard must run before the signature check');
+    await webhook.enabled.vendor.verify(webhook.request, webhook.enabled.settings);
+    return { vendor: webhook.request.vendor };
+  }
+}

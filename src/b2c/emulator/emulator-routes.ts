@@ -1,0 +1,343 @@
+/**
+ * The REST entry point: one catch-all Fastify route under /services/rest/connect, so that every
+ * request (known resource or not) goes through the same steps in the same order:
+ *
+ *   request log -> injected faults -> version -> Basic auth -> OSvC-CREST-Application-Context
+ *   -> resource route and method -> JSON body -> handler
+ *
+ * Every failure becomes Oracle's error body; unexpected exceptions become 500 OSC-CREST-00008 and
+ * are logged, but bad input is always answered with a 4xx before it can reach one.
+ *
+ * Header rules from https://docs.oracle.com/en/cloud/saas/b2c-service/cxsvc/c_osvc_custom_headers.html:
+ * OSvC-CREST-Application-Context is required from v1.4 on ("Your request will fail with a 400 Bad
+ * Request error if you do not provide this header") and "The maximum length of the text is 40
+ * characters. If you use more than 40 characters, then a Bad Request error occurs." The emulator
+ * follows that documented rule and rejects longer values with 400 instead of truncating them.
+ * v1.3 does not require the header ("Only required for Connect v1.4",
+ * https://cx.rightnow.com/app/answers/detail/a_id/10785). `latest` is v1.4, the newest version.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { SqliteError } from 'better-sqlite3';
+
+import {
+  APPLICATION_CONTEXT_HEADER,
+  APPLICATION_CONTEXT_MAX_LENGTH,
+  CONTROL_BYPASS_HEADER,
+} from './emulator-headers';
+import { EmulatorStore } from './emulator-store';
+import { FaultRegistry } from './faults';
+import { EmulatorHttpError, ErrorCode, oracleErrorBody } from './oracle-error';
+import { matchRoute, RestAnswer } from './rest-handlers';
+import { readRestRequest, REST_PREFIX, RestRequest, singleHeader } from './rest-request';
+import { RecordedRequest, redactHeaders, RequestLog } from './request-log';
+import { RoqlSyntaxError } from './roql';
+import { RoqlSemanticError } from './roql-sql';
+
+export const SUPPORTED_VERSIONS: readonly string[] = ['v1.3', 'v1.4', 'latest'];
+/** Versions that require OSvC-CREST-Application-Context. */
+const CONTEXT_REQUIRED_VERSIONS: readonly string[] = ['v1.4', 'latest'];
+
+export interface RestDependencies {
+  store: EmulatorStore;
+  faults: FaultRegistry;
+  requestLog: RequestLog;
+  username: string;
+  password: string;
+  now: () => number;
+  /** Promises of requests still being processed; closing waits for them before the DB closes. */
+  inFlight: Set<Promise<unknown>>;
+}
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+function digest(text: string): Buffer {
+  return createHash('sha256').update(text, 'utf8').digest();
+}
+
+/** Constant-time comparison of credentials (digests have equal length whatever the input). */
+function sameSecret(a: string, b: string): boolean {
+  return timingSafeEqual(digest(a), digest(b));
+}
+
+function checkBasicAuth(request: RestRequest, deps: RestDependencies): void {
+  const header = singleHeader(request.headers.authorization) ?? '';
+  const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
+  let authorized = false;
+  if (match) {
+    const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon >= 0) {
+      // Evaluate both comparisons so timing does not reveal which part was wrong.
+      const userOk = sameSecret(decoded.slice(0, colon), deps.username);
+      const passwordOk = sameSecret(decoded.slice(colon + 1), deps.password);
+      authorized = userOk && passwordOk;
+    }
+  }
+  if (!authorized) {
+    throw new EmulatorHttpError(
+      401,
+      ErrorCode.NotAuthorized,
+      'Access denied: HTTP Basic credentials are missing or invalid',
+      { 'www-authenticate': 'Basic realm="Oracle B2C Service emulator", charset="UTF-8"' },
+      'Unauthorized',
+    );
+  }
+}
+
+function checkApplicationContext(request: RestRequest): void {
+  if (!CONTEXT_REQUIRED_VERSIONS.includes(request.version)) return;
+  const value = singleHeader(request.headers[APPLICATION_CONTEXT_HEADER]);
+  if (value === undefined || value.trim() === '') {
+    throw new EmulatorHttpError(
+      400,
+      ErrorCode.UnsupportedManner,
+      `The OSvC-CREST-Application-Context header is required for Connect REST API ${request.version}`,
+    );
+  }
+  if ([...value].length > APPLICATION_CONTEXT_MAX_LENGTH) {
+    throw new EmulatorHttpError(
+      400,
+      ErrorCode.UnsupportedManner,
+      `The OSvC-CREST-Application-Context header must not exceed ${APPLICATION_CONTEXT_MAX_LENGTH} characters`,
+    );
+  }
+}
+
+function checkJsonBody(request: RestRequest): void {
+  if (request.rawBody === undefined || request.rawBody.trim() === '') {
+    throw new EmulatorHttpError(400, ErrorCode.NoPostData, 'No POST data was found in the request');
+  }
+  const contentType = singleHeader(request.headers['content-type']) ?? '';
+  const mediaType = contentType.split(';', 1)[0].trim().toLowerCase();
+  if (mediaType !== 'application/json') {
+    throw new EmulatorHttpError(
+      415,
+      ErrorCode.UnsupportedManner,
+      `Request bodies must be application/json, not '${contentType || 'none'}'`,
+    );
+  }
+  if (!request.bodyIsJson) {
+    throw new EmulatorHttpError(400, ErrorCode.BadJson, 'The request body is not valid JSON');
+  }
+}
+
+function errorAnswer(request: RestRequest, error: EmulatorHttpError): RestAnswer {
+  return {
+    status: error.status,
+    body: oracleErrorBody(request.origin, request.fullPath, error),
+    headers: { ...error.headers },
+  };
+}
+
+async function processRequest(
+  request: RestRequest,
+  bypassFaults: boolean,
+  deps: RestDependencies,
+  fastifyRequest: FastifyRequest,
+): Promise<RestAnswer> {
+  try {
+    if (!bypassFaults) {
+      const decision = deps.faults.decide(request.method, request.path);
+      // The delay comes first and the request is processed afterwards whatever the client does,
+      // like a slow server that still commits a request whose client timed out.
+      if (decision.latencyMs > 0) await sleep(decision.latencyMs);
+      if (decision.answer) {
+        const { status, errorCode, detail, headers, title } = decision.answer;
+        throw new EmulatorHttpError(status, errorCode, detail, headers, title);
+      }
+    }
+    if (request.version === '') {
+      throw new EmulatorHttpError(
+        404,
+        ErrorCode.UnrecognizedResource,
+        `No API version in the URL; use ${SUPPORTED_VERSIONS.join(', ')}`,
+      );
+    }
+    if (!SUPPORTED_VERSIONS.includes(request.version)) {
+      throw new EmulatorHttpError(
+        404,
+        ErrorCode.UnsupportedVersion,
+        `Connect REST API version '${request.version}' is not supported; use ${SUPPORTED_VERSIONS.join(', ')}`,
+      );
+    }
+    checkBasicAuth(request, deps);
+    checkApplicationContext(request);
+
+    const match = request.segments ? matchRoute(request.segments) : undefined;
+    if (!match) {
+      throw new EmulatorHttpError(
+        404,
+        ErrorCode.UnrecognizedResource,
+        `The resource '${request.path}' was not recognized`,
+      );
+    }
+    const handler = match.route.methods[request.method];
+    if (!handler) {
+      const allowed = Object.keys(match.route.methods).join(', ');
+      throw new EmulatorHttpError(
+        405,
+        ErrorCode.UnsupportedMethod,
+        `${request.method} is not supported on '${request.path}'; use ${allowed}`,
+        { allow: allowed },
+      );
+    }
+    if (request.method === 'POST') checkJsonBody(request);
+    return handler(request, match.ids, { store: deps.store, now: deps.now });
+  } catch (error) {
+    if (error instanceof EmulatorHttpError) return errorAnswer(request, error);
+    if (error instanceof RoqlSyntaxError || error instanceof RoqlSemanticError) {
+      return errorAnswer(
+        request,
+        new EmulatorHttpError(
+          400,
+          ErrorCode.InvalidQueryParameter,
+          `Invalid ROQL: ${error.message}`,
+        ),
+      );
+    }
+    if (
+      error instanceof SqliteError &&
+      /^\/(contacts|incidents|queryResults)$/.test(request.path)
+    ) {
+      // Defence in depth: a ROQL query SQLite refused is still the client's bad query, not a 500.
+      fastifyRequest.log.warn({ err: error }, 'SQLite refused a query built from ROQL');
+      return errorAnswer(
+        request,
+        new EmulatorHttpError(
+          400,
+          ErrorCode.InvalidQueryParameter,
+          'The ROQL query could not be run',
+        ),
+      );
+    }
+    fastifyRequest.log.error({ err: error }, 'B2C emulator failed to process a request');
+    return errorAnswer(
+      request,
+      new EmulatorHttpError(500, ErrorCode.Internal, 'An internal error occurred in the emulator'),
+    );
+  }
+}
+
+function send(reply: FastifyReply, answer: RestAnswer): FastifyReply {
+  reply.code(answer.status);
+  for (const [name, value] of Object.entries(answer.headers ?? {})) reply.header(name, value);
+  if (answer.body === undefined) return reply.send();
+  return reply.type(JSON_TYPE).send(JSON.stringify(answer.body));
+}
+
+function recordArrival(log: RequestLog, request: RestRequest): RecordedRequest {
+  return log.record({
+    method: request.method,
+    path: request.path,
+    version: request.version,
+    query: request.query,
+    headers: redactHeaders(request.headers),
+    body: request.bodyIsJson ? request.body : null,
+    status: null,
+    at: new Date().toISOString(),
+  });
+}
+
+/**
+ * Answers an error Fastify raised before the REST handler ran (malformed URL, body too large...)
+ * in Oracle's shape under the REST prefix, and logs the request unless it was logged already.
+ */
+function answerEarlyError(
+  requestLog: RequestLog,
+  alreadyLogged: boolean,
+  fastifyRequest: FastifyRequest,
+  reply: FastifyReply,
+  error: EmulatorHttpError,
+): FastifyReply {
+  if (!fastifyRequest.url.startsWith(REST_PREFIX)) {
+    return reply
+      .code(error.status)
+      .type(JSON_TYPE)
+      .send(JSON.stringify({ error: error.detail }));
+  }
+  const request = readRestRequest(fastifyRequest);
+  if (!alreadyLogged) {
+    const entry = recordArrival(requestLog, { ...request, body: undefined, bodyIsJson: false });
+    entry.status = error.status;
+  }
+  return send(reply, errorAnswer(request, error));
+}
+
+/** For Fastify's `frameworkErrors` option: errors raised while routing, e.g. a bad URL. */
+export function frameworkErrorHandler(
+  requestLog: RequestLog,
+): (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => void {
+  return (error, fastifyRequest, reply) => {
+    const badUrl = error.code === 'FST_ERR_BAD_URL';
+    const answer = badUrl
+      ? new EmulatorHttpError(404, ErrorCode.UnrecognizedResource, 'The URL is not valid')
+      : new EmulatorHttpError(400, ErrorCode.UnsupportedManner, error.message);
+    answerEarlyError(requestLog, false, fastifyRequest, reply, answer);
+  };
+}
+
+export function registerRestRoutes(app: FastifyInstance, deps: RestDependencies): void {
+  // Requests logged by the handler; the error handler logs the rest (e.g. bodies too large).
+  const logged = new WeakSet<FastifyRequest>();
+
+  const handler = async (fastifyRequest: FastifyRequest, reply: FastifyReply) => {
+    const request = readRestRequest(fastifyRequest);
+    const bypass = singleHeader(fastifyRequest.headers[CONTROL_BYPASS_HEADER]) === 'true';
+    let entry: RecordedRequest | undefined;
+    if (!bypass) {
+      entry = recordArrival(deps.requestLog, request);
+      logged.add(fastifyRequest);
+    }
+    const work = processRequest(request, bypass, deps, fastifyRequest);
+    deps.inFlight.add(work);
+    try {
+      const answer = await work;
+      if (entry) entry.status = answer.status;
+      return send(reply, answer);
+    } finally {
+      deps.inFlight.delete(work);
+    }
+  };
+
+  app.all(REST_PREFIX, handler);
+  app.all(`${REST_PREFIX}/*`, handler);
+
+  app.setErrorHandler((error: FastifyError, fastifyRequest, reply) => {
+    const status =
+      typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500
+        ? error.statusCode
+        : 500;
+    if (status >= 500) fastifyRequest.log.error({ err: error }, 'B2C emulator request failed');
+    const errorCode =
+      status >= 500
+        ? ErrorCode.Internal
+        : status === 400
+          ? ErrorCode.BadJson
+          : ErrorCode.UnsupportedManner;
+    const message = status >= 500 ? 'An internal error occurred in the emulator' : error.message;
+    const answer = new EmulatorHttpError(status, errorCode, message);
+    return answerEarlyError(
+      deps.requestLog,
+      logged.has(fastifyRequest),
+      fastifyRequest,
+      reply,
+      answer,
+    );
+  });
+
+  app.setNotFoundHandler((fastifyRequest, reply) => {
+    const request = readRestRequest(fastifyRequest);
+    const answer = errorAnswer(
+      request,
+      new EmulatorHttpError(
+        404,
+        ErrorCode.UnrecognizedResource,
+        `The resource '${request.fullPath}' was not recognized`,
+      ),
+    );
+    return send(reply, answer);
+  });
+}

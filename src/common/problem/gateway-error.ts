@@ -1,0 +1,56 @@
+/**
+ * Domain errors. Code throws these; one exception filter maps each code to an HTTP status and an
+ * RFC 9457 problem document. Messages must never contain secrets: they are sent to callers.
+ */
+export enum ProblemCode {
+  MalformedPayload = 'malformed-payload',
+  UnprocessablePayload = 'unprocessable-payload',
+  SignatureRejected = 'signature-rejected',
+  UnknownVendor = 'unknown-vendor',
+  NotFound = 'not-found',
+  PayloadTooLarge = 'payload-too-large',
+  UnsupportedMediaType = 'unsupported-media-type',
+  StoreUnavailable = 'store-unavailable',
+  BadRequest = 'bad-request',
+  Internal = 'internal-error',
+}
+
+export class GatewayError extends Error {
+  constructor(
+    readonly code: ProblemCode,
+    message: string,
+    /** Extra members for the problem document, e.g. the offending field. Never secrets. */
+    readonly extensions: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** 400: the body cannot be parsed, or a required field is missing. */
+export class MalformedPayloadError extends GatewayError {
+  constructor(message: string, extensions?: Record<string, unknown>) {
+    super(ProblemCode.MalformedPayload, message, extensions);
+  }
+}
+
+/** 422: parsed fine, but a value cannot become a message (e.g. a sender that is no phone number). */
+export class UnprocessablePayloadError extends GatewayError {
+  constructor(message: string, extensions?: Record<string, unknown>) {
+    super(ProblemCode.UnprocessablePayload, message, extensions);
+  }
+}
+
+/** 401: the request is not authentic. The message says which check failed, never the secret. */
+export class SignatureRejectedError extends GatewayError {
+  constructor(message: string) {
+    super(ProblemCode.SignatureRejected, message);
+  }
+}
+
+/** 503: the durable store could not commit; the vendor must retry. */
+export class StoreUnavailableError extends GatewayError {
+  constructor(message: string) {
+    super(ProblemCode.StoreUnavailable, message);
+  }
+}

@@ -1,0 +1,57 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ProblemCode } from './gateway-error';
+import { problemType, toProblem } from './problem';
+
+/** Seconds a vendor is asked to wait before retrying when the store cannot commit. */
+const STORE_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * The one place errors become HTTP: `application/problem+json` with a stable `type`, the request
+ * id, and the path (never the query, which may carry tokens). Every refusal is logged with the
+ * same request id, so an admin can find why a vendor was turned away.
+ */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Refusal');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const problem = toProblem(exception);
+    const path = request.url.split('?', 1)[0];
+    const logged = {
+      requestId: request.id,
+      method: request.method,
+      path,
+      status: problem.status,
+      problem: problem.code,
+      detail: problem.detail,
+      peer: request.socket?.remoteAddress,
+    };
+    if (problem.code === ProblemCode.Internal) {
+      this.logger.error({ ...logged, err: exception });
+    } else {
+      this.logger.warn(logged);
+    }
+    if (reply.sent) return;
+    if (problem.code === ProblemCode.StoreUnavailable) {
+      void reply.header('retry-after', String(STORE_RETRY_AFTER_SECONDS));
+    }
+    void reply
+      .status(problem.status)
+      .header('content-type', 'application/problem+json; charset=utf-8')
+      .send(
+        JSON.stringify({
+          type: problemType(problem.code),
+          title: problem.title,
+          status: problem.status,
+          detail: problem.detail,
+          instance: path,
+          requestId: request.id,
+          ...problem.extensions,
+        }),
+      );
+  }
+}

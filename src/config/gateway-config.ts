@@ -1,0 +1,105 @@
+import 'reflect-metadata';
+import { Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+
+/** 'true'/'false' from the environment; anything else is left for @IsBoolean to refuse. */
+export function parseBoolean(value: unknown): unknown {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  return value;
+}
+
+/**
+ * The one typed configuration of the gateway. Defaults live here; `load-config.ts` fills it
+ * from the YAML file and the environment and validates it once at start-up.
+ */
+export class ServerConfig {
+  @IsString() @MinLength(1) host = '0.0.0.0';
+  @IsInt() @Min(0) @Max(65535) port = 3000;
+  /**
+   * The origin vendors call (scheme://host[:port], optionally a path prefix). Signatures cover
+   * the URL the vendor used, so it is rebuilt from this, never from the Host header.
+   */
+  @IsOptional()
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
+  publicBaseUrl?: string;
+  @IsInt() @Min(1024) @Max(64 * 1024 * 1024) bodyLimitBytes = 256 * 1024;
+}
+
+export class StorageConfig {
+  @IsString() @MinLength(1) dataDir = './data';
+  /** Most writes grouped into one transaction (one fsync). */
+  @IsInt() @Min(1) @Max(100_000) groupCommitMaxBatch = 1024;
+  /**
+   * Extra wait before a commit, to gather more writes. 0 commits at the end of the current event
+   * loop turn, which already groups every request that arrived together.
+   */
+  @IsInt() @Min(0) @Max(50) groupCommitWindowMs = 0;
+}
+
+export class WorkerConfig {
+  @IsBoolean() enabled = true;
+  @IsInt() @Min(1) @Max(256) concurrency = 4;
+  @IsInt() @Min(1) @Max(1000) maxAttempts = 30;
+  @IsInt() @Min(1) backoffBaseMs = 1000;
+  @IsInt() @Min(1) backoffMaxMs = 15 * 60 * 1000;
+  /** Longest idle sleep; new messages wake the worker at once. */
+  @IsInt() @Min(10) pollIntervalMs = 1000;
+}
+
+export class B2cConfig {
+  /** Site origin, e.g. https://mysite.custhelp.com. Absent outside production: embedded emulator. */
+  @IsOptional()
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
+  url?: string;
+  @IsString() @Matches(/^(v1\.[0-9]+|latest)$/, { message: 'must be v1.N or latest' })
+  apiVersion = 'v1.4';
+  /** Sent as OSvC-CREST-Application-Context; B2C keeps at most 40 characters. */
+  @IsString() @MinLength(1) @MaxLength(40) applicationContext = 'b2c-webhook-gateway';
+  @IsOptional() @IsString() @MinLength(1) username?: string;
+  /** A secret reference: env:NAME, file:/path, or the value itself. */
+  @IsOptional() @IsString() @MinLength(1) password?: string;
+  @IsInt() @Min(100) @Max(120_000) timeoutMs = 10_000;
+  @IsInt() @Min(1) @Max(1024) maxSockets = 16;
+  /** How far back a recovery lookup searches for an incident a crashed attempt may have made. */
+  @IsInt() @Min(1000) recoveryWindowMs = 15 * 60 * 1000;
+}
+
+export class EmulatorConfig {
+  @IsString() host = '127.0.0.1';
+  @IsInt() @Min(0) @Max(65535) port = 8787;
+}
+
+export class LogConfig {
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) level = 'info';
+}
+
+export class GatewayConfig {
+  @IsIn(['development', 'production', 'test']) nodeEnv: 'development' | 'production' | 'test' =
+    'development';
+  @ValidateNested() @Type(() => ServerConfig) server = new ServerConfig();
+  @ValidateNested() @Type(() => StorageConfig) storage = new StorageConfig();
+  @ValidateNested() @Type(() => WorkerConfig) worker = new WorkerConfig();
+  @ValidateNested() @Type(() => B2cConfig) b2c = new B2cConfig();
+  @ValidateNested() @Type(() => EmulatorConfig) emulator = new EmulatorConfig();
+  @ValidateNested() @Type(() => LogConfig) log = new LogConfig();
+  /**
+   * `vendors.<name>`: `enabled` plus the vendor's own settings, validated by the vendor registry
+   * against the vendor's settings class once the vendor modules are known.
+   */
+  @IsObject() vendors: Record<string, Record<string, unknown>> = {};
+}

@@ -1,0 +1,208 @@
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { GatewayConfig } from '../config/gateway-config';
+import { retryDelayMs } from './backoff';
+import { INBOX_STORE, type InboxStore, type StoredMessage } from './inbox-store.port';
+import { DeliveryError, MESSAGE_SINK, type MessageSink } from './message-sink.port';
+
+/** What is kept on the message about a failed attempt: enough for an admin, never a secret. */
+export interface FailureRecord {
+  message: string;
+  retryable: boolean;
+  at: string;
+  detail?: Record<string, unknown>;
+}
+
+/**
+ * Moves stored messages to the sink (B2C), one attempt at a time per message, with backoff and
+ * jitter between attempts and dead-lettering after `worker.maxAttempts`.
+ *
+ * Messages from the same sender are never delivered concurrently: the first one may create the
+ * contact that the second one must find, and two concurrent lookups would create two contacts.
+ */
+@Injectable()
+export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(DeliveryWorker.name);
+  private readonly inFlight = new Map<number, Promise<void>>();
+  private readonly busySenders = new Set<string>();
+  private running = false;
+  private loopDone: Promise<void> = Promise.resolve();
+  private wake: (() => void) | undefined;
+  private pending = false;
+  /** Until when the far side asked for silence (B2C throttling), epoch ms. */
+  private pausedUntil = 0;
+  /** Epoch ms of the last loop turn, for readiness. */
+  lastTurnAt = 0;
+
+  constructor(
+    @Inject(INBOX_STORE) private readonly store: InboxStore,
+    @Inject(MESSAGE_SINK) private readonly sink: MessageSink,
+    private readonly config: GatewayConfig,
+  ) {}
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.config.worker.enabled) this.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.stop();
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loopDone = this.loop();
+  }
+
+  /** Stops taking new messages and waits for the attempts under way to finish and be recorded. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.notify();
+    await this.loopDone;
+    await Promise.allSettled(this.inFlight.values());
+  }
+
+  /** New messages were stored: look now rather than at the next poll. */
+  notify(): void {
+    this.pending = true;
+    this.wake?.();
+  }
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      this.lastTurnAt = Date.now();
+      this.pending = false;
+      let started = 0;
+      try {
+        started = await this.fill();
+      } catch (error) {
+        this.logger.error(`could not read due messages: ${errorMessage(error)}`);
+      }
+      await this.sleep(await this.idleMs(started));
+    }
+  }
+
+  private async fill(): Promise<number> {
+    const now = Date.now();
+    const free = this.config.worker.concurrency - this.inFlight.size;
+    if (free <= 0 || now < this.pausedUntil) return 0;
+    const due = await this.store.due(now, free * 2, new Set(this.inFlight.keys()));
+    let started = 0;
+    for (const stored of due) {
+      if (this.inFlight.size >= this.config.worker.concurrency) break;
+      if (this.busySenders.has(stored.message.from)) continue;
+      this.begin(stored);
+      started += 1;
+    }
+    return started;
+  }
+
+  private begin(stored: StoredMessage): void {
+    const sender = stored.message.from;
+    this.busySenders.add(sender);
+    const attempt = this.attempt(stored).finally(() => {
+      this.inFlight.delete(stored.seq);
+      this.busySenders.delete(sender);
+      this.notify();
+    });
+    this.inFlight.set(stored.seq, attempt);
+  }
+
+  private async attempt(stored: StoredMessage): Promise<void> {
+    const { seq, message } = stored;
+    let checkpoint = { ...stored.checkpoint };
+    const label = `${message.vendor}/${message.messageId}`;
+    try {
+      const outcome = await this.sink.deliver(stored, async (next) => {
+        checkpoint = { ...next };
+        await this.store.saveCheckpoint(seq, checkpoint);
+      });
+      if (outcome.kind === 'delivered') {
+        await this.store.markDelivered(seq, 'delivered', outcome.checkpoint);
+        this.logger.log(`delivered ${label} as incident ${outcome.checkpoint.incidentId}`);
+      } else {
+        await this.store.markDelivered(seq, 'skipped', checkpoint);
+        this.logger.log(`skipped ${label}: ${outcome.reason}`);
+      }
+    } catch (error) {
+      await this.recordFailure(stored, error).catch((storeError: unknown) =>
+        // The message stays pending and is tried again; nothing accepted is lost.
+        this.logger.error(`could not record the failure of ${label}: ${errorMessage(storeError)}`),
+      );
+    }
+  }
+
+  private async recordFailure(stored: StoredMessage, error: unknown): Promise<void> {
+    const label = `${stored.message.vendor}/${stored.message.messageId}`;
+    const attempts = stored.attempts + 1;
+    const deliveryError = error instanceof DeliveryError ? error : undefined;
+    // An unexpected exception is a fault of ours or of the network stack: worth a retry.
+    const retryable = deliveryError?.retryable ?? true;
+    const failure: FailureRecord = {
+      message: errorMessage(error),
+      retryable,
+      at: new Date().toISOString(),
+      ...(deliveryError && Object.keys(deliveryError.detail).length > 0
+        ? { detail: deliveryError.detail }
+        : {}),
+    };
+    const { maxAttempts, backoffBaseMs, backoffMaxMs } = this.config.worker;
+    if (retryable && attempts < maxAttempts) {
+      const pause = deliveryError?.retryAfterMs ?? 0;
+      if (pause > 0) this.pausedUntil = Math.max(this.pausedUntil, Date.now() + pause);
+      const delay = retryDelayMs(attempts, backoffBaseMs, backoffMaxMs, Math.random, pause);
+      await this.store.scheduleRetry(stored.seq, attempts, Date.now() + delay, failure);
+      this.logger.warn(
+        `attempt ${attempts}/${maxAttempts} for ${label} failed (${failure.message}); retry in ${delay} ms`,
+      );
+    } else {
+      await this.store.deadLetter(stored.seq, attempts, failure);
+      this.logger.error(
+        `dead-lettered ${label} after ${attempts} attempt(s): ${failure.message}` +
+          (failure.detail ? ` ${JSON.stringify(failure.detail)}` : ''),
+      );
+    }
+  }
+
+  /** How long to sleep when nothing wakes the loop earlier. */
+  private async idleMs(started: number): Promise<number> {
+    const { pollIntervalMs } = this.config.worker;
+    const now = Date.now();
+    if (now < this.pausedUntil) return Math.min(pollIntervalMs, this.pausedUntil - now);
+    if (this.inFlight.size >= this.config.worker.concurrency) return pollIntervalMs;
+    const nextDue = await this.store.nextDueAt().catch(() => undefined);
+    if (nextDue === undefined) return pollIntervalMs;
+    const untilDue = nextDue - now;
+    // Something is due but could not start (its sender is busy): a finished attempt wakes us.
+    if (untilDue <= 0) return started > 0 ? 0 : pollIntervalMs;
+    return Math.min(pollIntervalMs, untilDue);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.pending || !this.running) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.wake = undefined;
+        resolve();
+      }, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+    });
+  }
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

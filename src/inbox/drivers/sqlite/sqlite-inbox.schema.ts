@@ -1,0 +1,25 @@
+/**
+ * One row per accepted message. The payload stays on disk (not in the heap) until the worker
+ * claims it, so a large backlog costs disk, not memory. Dead-lettered rows are never deleted.
+ */
+export const INBOX_SCHEMA = `
+CREATE TABLE IF NOT EXISTS inbox_messages (
+  seq              INTEGER PRIMARY KEY,
+  vendor           TEXT    NOT NULL,
+  message_id       TEXT    NOT NULL,
+  payload          TEXT    NOT NULL,
+  state            TEXT    NOT NULL DEFAULT 'pending'
+                           CHECK (state IN ('pending', 'delivered', 'skipped', 'dead')),
+  attempts         INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at  INTEGER NOT NULL,
+  checkpoint       TEXT    NOT NULL DEFAULT '{}',
+  last_error       TEXT,
+  received_at      INTEGER NOT NULL,
+  updated_at       INTEGER NOT NULL,
+  UNIQUE (vendor, message_id)
+);
+CREATE INDEX IF NOT EXISTS inbox_messages_due
+  ON inbox_messages (next_attempt_at, seq) WHERE state = 'pending';
+CREATE INDEX IF NOT EXISTS inbox_messages_state ON inbox_messages (state, seq);
+CREATE TABLE IF NOT EXISTS inbox_probe (id INTEGER PRIMARY KEY CHECK (id = 1), at INTEGER NOT NULL);
+`;

@@ -1,0 +1,103 @@
+import { chmodSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { StoreUnavailableError } from '../../../common/problem/gateway-error';
+import type { InboundMessage } from '../../../vendors/inbound-message';
+import { InboxLockedError, SqliteInboxStore } from './sqlite-inbox.store';
+
+function message(messageId: string, from = '+14155552671'): InboundMessage {
+  return {
+    vendor: 'twilio',
+    messageId,
+    kind: 'sms',
+    from,
+    to: '+14155550100',
+    text: `hello ${messageId}`,
+    media: [],
+    receivedAt: new Date(0).toISOString(),
+    raw: { MessageSid: messageId },
+  };
+}
+
+function openStore(file = join(mkdtempSync(join(tmpdir(), 'inbox-')), 'inbox.sqlite')) {
+  return { file, store: new SqliteInboxStore({ file, groupCommitMaxBatch: 512, groupCommitWindowMs: 0 }) };
+}
+
+describe('SqliteInboxStore', () => {
+  it('stores a message once and reports a redelivery as a duplicate', async () => {
+    const { store } = openStore();
+    expect(await store.accept([message('SM1')])).toEqual({ outcomes: ['stored'] });
+    expect(await store.accept([message('SM1')])).toEqual({ outcomes: ['duplicate'] });
+    expect(await store.counts()).toEqual({ pending: 1, delivered: 0, skipped: 0, dead: 0 });
+    await store.close();
+  });
+
+  it('dedupes concurrent deliveries of one message committed in the same group', async () => {
+    const { store } = openStore();
+    const results = await Promise.all(Array.from({ length: 5 }, () => store.accept([message('SM2')])));
+    expect(results.flatMap((r) => r.outcomes).sort()).toEqual([
+      'duplicate',
+      'duplicate',
+      'duplicate',
+      'duplicate',
+      'stored',
+    ]);
+    expect(store.commitStats.commits).toBe(1);
+    await store.close();
+  });
+
+  it('keeps messages, checkpoints and dead letters across a reopen', async () => {
+    const { file, store } = openStore();
+    await store.accept([message('SM3'), message('SM4')]);
+    const [first, second] = await store.due(Date.now(), 10, new Set());
+    await store.saveCheckpoint(first.seq, { contactId: 7, incidentAttemptedAt: 123 });
+    await store.deadLetter(second.seq, 1, { message: 'B2C answered 400', detail: { status: 400 } });
+    await store.close();
+
+    const reopened = new SqliteInboxStore({ file, groupCommitMaxBatch: 10, groupCommitWindowMs: 0 });
+    const pending = await reopened.due(Date.now(), 10, new Set());
+    expect(pending.map((m) => [m.message.messageId, m.checkpoint])).toEqual([
+      ['SM3', { contactId: 7, incidentAttemptedAt: 123 }],
+    ]);
+    const [dead] = await reopened.list('dead', 10);
+    expect(dead.message.messageId).toBe('SM4');
+    expect(dead.lastError).toEqual({ message: 'B2C answered 400', detail: { status: 400 } });
+    await reopened.close();
+  });
+
+  it('hands out due messages oldest first, honouring retry times and exclusions', async () => {
+    const { store } = openStore();
+    await store.accept([message('A')]);
+    await store.accept([message('B')]);
+    await store.accept([message('C')]);
+    const [a, b] = await store.due(Date.now(), 2, new Set());
+    expect([a.message.messageId, b.message.messageId]).toEqual(['A', 'B']);
+    await store.scheduleRetry(a.seq, 1, Date.now() + 60_000, { message: 'timeout' });
+    const now = Date.now();
+    expect((await store.due(now, 10, new Set([b.seq]))).map((m) => m.message.messageId)).toEqual(['C']);
+    expect(await store.nextDueAt()).toBeLessThanOrEqual(now);
+    await store.markDelivered(b.seq, 'delivered', { contactId: 1, incidentId: 2 });
+    expect((await store.get('twilio', 'B'))?.state).toBe('delivered');
+    await store.close();
+  });
+
+  it('refuses a second process-level owner of the same file', async () => {
+    const { file, store } = openStore();
+    expect(() => new SqliteInboxStore({ file, groupCommitMaxBatch: 1, groupCommitWindowMs: 0 })).toThrow(
+      InboxLockedError,
+    );
+    await store.close();
+  });
+
+  it('rejects with StoreUnavailableError when the file cannot be written', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'inbox-ro-'));
+    const { store } = openStore(join(dir, 'inbox.sqlite'));
+    await store.accept([message('before')]);
+    // Make the WAL unwritable from inside: a read-only database connection cannot commit.
+    (store as unknown as { db: { pragma(s: string): void } }).db.pragma('query_only = ON');
+    await expect(store.accept([message('after')])).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(store.probeWrite()).rejects.toThrow(/the inbox could not commit/);
+    chmodSync(dir, 0o755);
+    await store.close();
+  });
+});

@@ -1,0 +1,55 @@
+import type { InboundMessage } from '../vendors/inbound-message';
+
+/** Progress of one message towards B2C, saved after each step so a retry never repeats one. */
+export interface DeliveryCheckpoint {
+  contactId?: number;
+  /** Set (epoch ms) before an incident create is sent: a later attempt must look before creating. */
+  incidentAttemptedAt?: number;
+  incidentId?: number;
+}
+
+export type MessageState = 'pending' | 'delivered' | 'skipped' | 'dead';
+
+export interface StoredMessage {
+  seq: number;
+  message: InboundMessage;
+  state: MessageState;
+  attempts: number;
+  nextAttemptAt: number;
+  checkpoint: DeliveryCheckpoint;
+  lastError?: unknown;
+  receivedAt: number;
+  updatedAt: number;
+}
+
+export interface AcceptResult {
+  /** Per message, in order: newly stored, or already held (a vendor retry). */
+  outcomes: ('stored' | 'duplicate')[];
+}
+
+export type InboxCounts = Record<MessageState, number>;
+
+/**
+ * Durable storage of accepted messages and their delivery state. `accept` resolves only once the
+ * messages are committed to stable storage; it rejects with StoreUnavailableError otherwise.
+ */
+export interface InboxStore {
+  /** All messages of one webhook are stored, or none. Deduplicated on (vendor, messageId). */
+  accept(messages: readonly InboundMessage[]): Promise<AcceptResult>;
+  /** Pending messages whose next attempt is due, oldest first, leaving out `exclude`. */
+  due(now: number, limit: number, exclude: ReadonlySet<number>): Promise<StoredMessage[]>;
+  /** Earliest next attempt among pending messages, if any. */
+  nextDueAt(): Promise<number | undefined>;
+  saveCheckpoint(seq: number, checkpoint: DeliveryCheckpoint): Promise<void>;
+  markDelivered(seq: number, state: 'delivered' | 'skipped', checkpoint: DeliveryCheckpoint): Promise<void>;
+  scheduleRetry(seq: number, attempts: number, at: number, error: unknown): Promise<void>;
+  deadLetter(seq: number, attempts: number, error: unknown): Promise<void>;
+  get(vendor: string, messageId: string): Promise<StoredMessage | undefined>;
+  list(state: MessageState, limit: number): Promise<StoredMessage[]>;
+  counts(): Promise<InboxCounts>;
+  /** A real write through the commit path: proves the store can still commit. */
+  probeWrite(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const INBOX_STORE = Symbol('InboxStore');

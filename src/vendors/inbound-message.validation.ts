@@ -1,0 +1,62 @@
+import { plainToInstance, Type } from 'class-transformer';
+import {
+  type ValidationError,
+  IsArray,
+  IsIn,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  MaxLength,
+  MinLength,
+  validateSync,
+  ValidateNested,
+} from 'class-validator';
+import { UnprocessablePayloadError } from '../common/problem/gateway-error';
+import { type InboundMessage, MESSAGE_KINDS } from './inbound-message';
+
+class MediaRefRules {
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false }) url!: string;
+  @IsOptional() @IsString() @MaxLength(255) contentType?: string;
+}
+
+/** What every adapter's output must satisfy before it is stored. */
+class InboundMessageRules {
+  @IsString() @MinLength(1) @MaxLength(64) vendor!: string;
+  @IsString() @MinLength(1) @MaxLength(200) messageId!: string;
+  @IsIn(MESSAGE_KINDS) kind!: string;
+  @Matches(/^\+[1-9][0-9]{6,14}$/, { message: 'must be an E.164 phone number' }) from!: string;
+  @IsString() @MaxLength(64) to!: string;
+  @IsString() @MaxLength(65_536) text!: string;
+  @IsArray() @ValidateNested({ each: true }) @Type(() => MediaRefRules) media!: MediaRefRules[];
+  @IsISO8601({ strict: true }) receivedAt!: string;
+}
+
+/**
+ * Checks an adapter's messages. A vendor payload that parses but yields an unusable message is
+ * refused with 422 naming the message and field, before anything is stored.
+ */
+export function assertValidMessages(vendor: string, messages: readonly InboundMessage[]): void {
+  if (messages.length === 0) {
+    throw new UnprocessablePayloadError('the payload holds no message');
+  }
+  messages.forEach((message, index) => {
+    if (message.vendor !== vendor) {
+      throw new UnprocessablePayloadError(`message ${index}: vendor must be ${vendor}`, { index });
+    }
+    const [first] = validateSync(plainToInstance(InboundMessageRules, message));
+    if (first) {
+      const { field, reason } = firstViolation(first);
+      throw new UnprocessablePayloadError(`message ${index}: ${field} ${reason}`, { index, field });
+    }
+  });
+}
+
+function firstViolation(error: ValidationError, parent = ''): { field: string; reason: string } {
+  const field = parent ? `${parent}.${error.property}` : error.property;
+  const [child] = error.children ?? [];
+  if (child) return firstViolation(child, field);
+  const message = Object.values(error.constraints ?? {})[0] ?? 'is invalid';
+  return { field, reason: message.startsWith(`${error.property} `) ? message.slice(error.property.length + 1) : message };
+}

@@ -1,0 +1,55 @@
+import { MalformedPayloadError } from '../../common/problem/gateway-error';
+
+/** One decoded `name=value` pair of a form body, in body order. */
+export type FormPair = readonly [string, string];
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Decodes bytes as UTF-8, refusing invalid sequences instead of replacing them with U+FFFD. */
+export function decodeUtf8(raw: Buffer, what: string): string {
+  try {
+    return utf8.decode(raw);
+  } catch {
+    throw new MalformedPayloadError(`${what} is not valid UTF-8`);
+  }
+}
+
+function decodeComponent(component: string): string {
+  try {
+    return decodeURIComponent(component.replace(/\+/g, ' '));
+  } catch {
+    throw new MalformedPayloadError('form body is not valid percent-encoded UTF-8');
+  }
+}
+
+/**
+ * Strict `application/x-www-form-urlencoded` decoding. It yields the same pairs as
+ * `URLSearchParams` for every well-formed body, but where `URLSearchParams` silently keeps a
+ * stray '%' or substitutes U+FFFD for bad UTF-8, this throws, so such bytes never reach a message.
+ */
+export function decodeForm(raw: Buffer): FormPair[] {
+  const text = decodeUtf8(raw, 'form body');
+  const pairs: FormPair[] = [];
+  for (const segment of text.split('&')) {
+    if (segment === '') continue;
+    const eq = segment.indexOf('=');
+    const name = eq === -1 ? segment : segment.slice(0, eq);
+    const value = eq === -1 ? '' : segment.slice(eq + 1);
+    pairs.push([decodeComponent(name), decodeComponent(value)]);
+  }
+  return pairs;
+}
+
+/** Pairs as a plain object, a repeated name holding an array of its values in body order. */
+export function formPairsToRecord(pairs: readonly FormPair[]): Record<string, string | string[]> {
+  const grouped = new Map<string, string[]>();
+  for (const [name, value] of pairs) {
+    const values = grouped.get(name);
+    if (values) values.push(value);
+    else grouped.set(name, [value]);
+  }
+  // Object.fromEntries defines own properties, so a '__proto__' field cannot touch the prototype.
+  return Object.fromEntries(
+    [...grouped].map(([name, values]) => [name, values.length === 1 ? values[0] : values]),
+  );
+}

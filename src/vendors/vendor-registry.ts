@@ -1,0 +1,100 @@
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import { ConfigError } from '../config/config-error';
+import { GatewayConfig, parseBoolean } from '../config/gateway-config';
+import { predicateOf } from '../config/load-config';
+import { SecretsService } from '../secrets/secrets.service';
+import { RegisterVendor } from './vendor.decorator';
+import type { WebhookVendor } from './webhook-vendor';
+
+/** A vendor that is enabled, with its validated settings (secrets resolved). */
+export interface EnabledVendor {
+  vendor: WebhookVendor;
+  settings: object;
+}
+
+const VENDOR_NAME = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
+/**
+ * Finds every vendor module's vendor and checks `vendors.<name>` against its settings class at
+ * start-up, so a missing secret or a misspelled vendor stops the process with a message that
+ * names the key, instead of surfacing as 401s later.
+ */
+@Injectable()
+export class VendorRegistry implements OnModuleInit {
+  private readonly logger = new Logger('Vendors');
+  private readonly known = new Map<string, WebhookVendor>();
+  private readonly enabled = new Map<string, EnabledVendor>();
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly config: GatewayConfig,
+    private readonly secrets: SecretsService,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    for (const wrapper of this.discovery.getProviders({ metadataKey: RegisterVendor.KEY })) {
+      const vendor = wrapper.instance as WebhookVendor;
+      if (!VENDOR_NAME.test(vendor.name)) {
+        throw new ConfigError([`vendor ${vendor.name}: names are lower-case words joined by '-'`]);
+      }
+      this.known.set(vendor.name, vendor);
+    }
+    const problems: string[] = [];
+    for (const [name, raw] of Object.entries(this.config.vendors)) {
+      const vendor = this.known.get(name);
+      if (!vendor) {
+        problems.push(`vendors.${name}: no such vendor (known: ${[...this.known.keys()].join(', ')})`);
+        continue;
+      }
+      const result = await this.configure(vendor, raw ?? {});
+      if (typeof result === 'string') problems.push(...result.split('\n'));
+      else if (result) this.enabled.set(name, result);
+    }
+    if (problems.length > 0) throw new ConfigError(problems);
+    this.logger.log(
+      `vendors enabled: ${[...this.enabled.keys()].join(', ') || '(none)'}; available: ${[...this.known.keys()].join(', ')}`,
+    );
+  }
+
+  get(name: string): EnabledVendor | undefined {
+    return this.enabled.get(name);
+  }
+
+  enabledNames(): string[] {
+    return [...this.enabled.keys()];
+  }
+
+  /** The enabled vendor, false when disabled, or the problems as lines. */
+  private async configure(
+    vendor: WebhookVendor,
+    raw: Record<string, unknown>,
+  ): Promise<EnabledVendor | false | string> {
+    const { enabled = true, ...rest } = raw;
+    const on = parseBoolean(enabled);
+    if (typeof on !== 'boolean') return `vendors.${vendor.name}.enabled: must be true or false`;
+    if (!on) return false;
+    const values: Record<string, unknown> = { ...rest };
+    const problems: string[] = [];
+    for (const key of vendor.secretSettings) {
+      const reference = values[key];
+      if (typeof reference !== 'string') continue; // missing: validation below names it
+      try {
+        values[key] = await this.secrets.resolve(`vendors.${vendor.name}.${key}`, reference);
+      } catch (error) {
+        problems.push(error instanceof Error ? error.message : String(error));
+      }
+    }
+    const settings = plainToInstance(vendor.settingsClass, values, { exposeDefaultValues: true });
+    const errors = await validate(settings, { whitelist: true, forbidNonWhitelisted: true });
+    for (const error of errors) {
+      for (const [constraint, message] of Object.entries(error.constraints ?? {})) {
+        problems.push(`vendors.${vendor.name}.${error.property}: ${predicateOf(constraint, message, error.property)}`);
+      }
+    }
+    if (problems.length > 0) return problems.join('\n');
+    return { vendor, settings };
+  }
+}

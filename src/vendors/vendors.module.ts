@@ -1,0 +1,21 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { AuthModule } from '../auth/auth.module';
+import { InboxModule } from '../inbox/inbox.module';
+import { discoverVendorModules } from './discover-vendor-modules';
+import { VendorRegistry } from './vendor-registry';
+import { VendorRequestGuard } from './vendor-request.guard';
+import { WebhookController } from './webhook.controller';
+
+@Module({})
+export class VendorsModule {
+  static forRoot(): DynamicModule {
+    return {
+      module: VendorsModule,
+      imports: [DiscoveryModule, AuthModule, InboxModule, ...discoverVendorModules()],
+      controllers: [WebhookController],
+      providers: [VendorRegistry, VendorRequestGuard],
+      exports: [VendorRegistry],
+    };
+  }
+}

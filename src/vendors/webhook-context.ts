@@ -1,0 +1,14 @@
+import type { EnabledVendor } from './vendor-registry';
+import type { WebhookRequest } from './webhook-vendor';
+
+/** What the guards learn about a webhook request, carried to the strategy and the handler. */
+export interface WebhookContext {
+  enabled: EnabledVendor;
+  request: WebhookRequest;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    webhook?: WebhookContext;
+  }
+}
