@@ -2,6 +2,7 @@ import { HttpService } from '@nestjs/axios';
 import { Injectable } from '@nestjs/common';
 import type { AxiosRequestConfig } from 'axios';
 import { firstValueFrom } from 'rxjs';
+import { GatewayConfig } from '../config/gateway-config';
 import { toB2cError } from './b2c-error';
 import { phoneNumberCondition, roqlDateTime, roqlInteger } from './roql';
 
@@ -39,7 +40,14 @@ export interface NewIncident {
  */
 @Injectable()
 export class B2cClient {
-  constructor(private readonly http: HttpService) {}
+  private readonly settleMs: number;
+
+  constructor(
+    private readonly http: HttpService,
+    config: GatewayConfig,
+  ) {
+    this.settleMs = config.b2c.settleDelayMs;
+  }
 
   async findContactIdsByPhone(e164: string): Promise<number[]> {
     const collection = await this.request<Collection>({
@@ -114,7 +122,7 @@ export class B2cClient {
       const response = await firstValueFrom(this.http.request<T>(config));
       return response.data;
     } catch (error) {
-      throw toB2cError(error, config.method ?? 'GET', `/${config.url ?? ''}`);
+      throw toB2cError(error, config.method ?? 'GET', `/${config.url ?? ''}`, this.settleMs);
     }
   }
 }

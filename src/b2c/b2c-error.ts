@@ -12,14 +12,27 @@ export const NEXT_REQUEST_AFTER_HEADER = 'osvc-crest-next-request-after';
  */
 export class B2cError extends DeliveryError {}
 
-export function toB2cError(error: unknown, method: string, path: string): B2cError {
+/**
+ * A create (POST) that timed out, lost its connection or got a 5xx other than throttling may
+ * still complete at B2C. Its retry waits `settleMs` so that the next attempt's lookup sees it.
+ */
+export function toB2cError(error: unknown, method: string, path: string, settleMs: number): B2cError {
+  const settle = method === 'POST' ? { notBeforeMs: settleMs } : {};
   if (!isAxiosError(error)) {
-    return new B2cError(`B2C ${method} ${path} failed: ${String(error)}`, true, { method, path });
+    return new B2cError(`B2C ${method} ${path} failed: ${String(error)}`, {
+      retryable: true,
+      detail: { method, path },
+      ...settle,
+    });
   }
   const response = error.response;
   if (!response) {
     const code = error.code ?? 'network error';
-    return new B2cError(`B2C ${method} ${path} failed: ${code}`, true, { method, path, code });
+    return new B2cError(`B2C ${method} ${path} failed: ${code}`, {
+      retryable: true,
+      detail: { method, path, code },
+      ...settle,
+    });
   }
   const status = response.status;
   const body = isRecord(response.data) ? response.data : {};
@@ -32,15 +45,18 @@ export function toB2cError(error: unknown, method: string, path: string): B2cErr
     ...(typeof body.detail === 'string' ? { detail: body.detail } : {}),
     ...(errorCode ? { errorCode } : {}),
   };
+  const throttled = errorCode === THROTTLED_ERROR_CODE;
   const retryable = status >= 500 || status === 408 || status === 429;
   const pause = Number(response.headers[NEXT_REQUEST_AFTER_HEADER]);
-  const retryAfterMs = Number.isFinite(pause) && pause > 0 ? pause : undefined;
-  const what = errorCode === THROTTLED_ERROR_CODE ? 'throttled' : `answered ${status}`;
   return new B2cError(
-    `B2C ${method} ${path} ${what}${errorCode && errorCode !== THROTTLED_ERROR_CODE ? ` ${errorCode}` : ''}`,
-    retryable,
-    detail,
-    retryAfterMs,
+    `B2C ${method} ${path} ${throttled ? 'throttled' : `answered ${status}`}${errorCode && !throttled ? ` ${errorCode}` : ''}`,
+    {
+      retryable,
+      detail,
+      ...(Number.isFinite(pause) && pause > 0 ? { pauseAllMs: pause } : {}),
+      // Throttling means B2C did not process the request; any other 5xx leaves it unknown.
+      ...(status >= 500 && !throttled ? settle : {}),
+    },
   );
 }
 

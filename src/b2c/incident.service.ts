@@ -62,7 +62,10 @@ export class IncidentService implements MessageSink {
 
   private async contactFor(phone: string): Promise<number> {
     if (!E164.test(phone)) {
-      throw new DeliveryError('the sender is not a normalized E.164 number', false, { phone });
+      throw new DeliveryError('the sender is not a normalized E.164 number', {
+        retryable: false,
+        detail: { phone },
+      });
     }
     const [existing] = (await this.client.findContactIdsByPhone(phone)).sort((a, b) => a - b);
     if (existing !== undefined) return existing;

@@ -24,6 +24,7 @@ export const ENVIRONMENT_KEYS: Readonly<Record<string, string>> = {
   B2C_PASSWORD: 'b2c.password',
   B2C_TIMEOUT_MS: 'b2c.timeoutMs',
   B2C_MAX_SOCKETS: 'b2c.maxSockets',
+  B2C_SETTLE_DELAY_MS: 'b2c.settleDelayMs',
   B2C_RECOVERY_WINDOW_MS: 'b2c.recoveryWindowMs',
   EMULATOR_HOST: 'emulator.host',
   EMULATOR_PORT: 'emulator.port',

@@ -75,6 +75,11 @@ export class B2cConfig {
   @IsOptional() @IsString() @MinLength(1) password?: string;
   @IsInt() @Min(100) @Max(120_000) timeoutMs = 10_000;
   @IsInt() @Min(1) @Max(1024) maxSockets = 16;
+  /**
+   * After a create whose outcome is unknown (timeout, lost connection, 5xx), the next attempt
+   * waits at least this long, so the create has finished at B2C before the gateway looks for it.
+   */
+  @IsInt() @Min(0) settleDelayMs = 60_000;
   /** How far back a recovery lookup searches for an incident a crashed attempt may have made. */
   @IsInt() @Min(1000) recoveryWindowMs = 15 * 60 * 1000;
 }

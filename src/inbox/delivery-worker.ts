@@ -144,22 +144,20 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   private async recordFailure(stored: StoredMessage, error: unknown): Promise<void> {
     const label = `${stored.message.vendor}/${stored.message.messageId}`;
     const attempts = stored.attempts + 1;
-    const deliveryError = error instanceof DeliveryError ? error : undefined;
     // An unexpected exception is a fault of ours or of the network stack: worth a retry.
-    const retryable = deliveryError?.retryable ?? true;
+    const { retryable, detail, pauseAllMs = 0, notBeforeMs = 0 } =
+      error instanceof DeliveryError ? error.failure : { retryable: true };
     const failure: FailureRecord = {
       message: errorMessage(error),
       retryable,
       at: new Date().toISOString(),
-      ...(deliveryError && Object.keys(deliveryError.detail).length > 0
-        ? { detail: deliveryError.detail }
-        : {}),
+      ...(detail && Object.keys(detail).length > 0 ? { detail } : {}),
     };
     const { maxAttempts, backoffBaseMs, backoffMaxMs } = this.config.worker;
     if (retryable && attempts < maxAttempts) {
-      const pause = deliveryError?.retryAfterMs ?? 0;
-      if (pause > 0) this.pausedUntil = Math.max(this.pausedUntil, Date.now() + pause);
-      const delay = retryDelayMs(attempts, backoffBaseMs, backoffMaxMs, Math.random, pause);
+      if (pauseAllMs > 0) this.pausedUntil = Math.max(this.pausedUntil, Date.now() + pauseAllMs);
+      const floor = Math.max(pauseAllMs, notBeforeMs);
+      const delay = retryDelayMs(attempts, backoffBaseMs, backoffMaxMs, Math.random, floor);
       await this.store.scheduleRetry(stored.seq, attempts, Date.now() + delay, failure);
       this.logger.warn(
         `attempt ${attempts}/${maxAttempts} for ${label} failed (${failure.message}); retry in ${delay} ms`,

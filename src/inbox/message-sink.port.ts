@@ -9,17 +9,25 @@ export type DeliveryOutcome =
 /** Saves a step's result durably before the next step starts. */
 export type SaveCheckpoint = (checkpoint: DeliveryCheckpoint) => Promise<void>;
 
-/**
- * A failed delivery attempt. `retryable` failures are tried again with backoff; the others are
- * dead-lettered at once with `detail` (e.g. B2C's error document) kept for the admin.
- */
+export interface DeliveryFailure {
+  /** Worth another attempt (with backoff), or dead-lettered at once. */
+  retryable: boolean;
+  /** Kept on the message for the admin, e.g. B2C's error document. Never secrets. */
+  detail?: Record<string, unknown>;
+  /** The far side asked every caller to pause this long (B2C's osvc-crest-next-request-after). */
+  pauseAllMs?: number;
+  /**
+   * This message's next attempt must wait at least this long, e.g. after a create whose outcome
+   * is unknown, so that it has finished at B2C before the next attempt looks for it.
+   */
+  notBeforeMs?: number;
+}
+
+/** A failed delivery attempt; the worker retries or dead-letters according to `failure`. */
 export class DeliveryError extends Error {
   constructor(
     message: string,
-    readonly retryable: boolean,
-    readonly detail: Record<string, unknown> = {},
-    /** The far side asked for a pause (B2C's osvc-crest-next-request-after), in ms. */
-    readonly retryAfterMs?: number,
+    readonly failure: DeliveryFailure,
   ) {
     super(message);
     this.name = 'DeliveryError';

@@ -228,6 +228,19 @@ function send(reply: FastifyReply, answer: RestAnswer): FastifyReply {
   return reply.type(JSON_TYPE).send(JSON.stringify(answer.body));
 }
 
+/** The body as the log keeps it: parsed JSON, or null when absent, invalid or unserialisable. */
+function loggableBody(request: RestRequest): unknown {
+  if (!request.bodyIsJson) return null;
+  try {
+    // JSON.parse accepts nesting that JSON.stringify cannot write back (stack overflow), which
+    // would break GET /_emulator/requests for good.
+    JSON.stringify(request.body);
+    return request.body;
+  } catch {
+    return null;
+  }
+}
+
 function recordArrival(log: RequestLog, request: RestRequest): RecordedRequest {
   return log.record({
     method: request.method,
@@ -235,7 +248,7 @@ function recordArrival(log: RequestLog, request: RestRequest): RecordedRequest {
     version: request.version,
     query: request.query,
     headers: redactHeaders(request.headers),
-    body: request.bodyIsJson ? request.body : null,
+    body: loggableBody(request),
     status: null,
     at: new Date().toISOString(),
   });

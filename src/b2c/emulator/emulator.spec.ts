@@ -721,6 +721,84 @@ describe('queryResults', () => {
   });
 });
 
+describe('robustness', () => {
+  it('never answers 500 to odd bodies', async () => {
+    const contact = await createContact('Ada', 'Lovelace');
+    await createIncident(contact.id);
+    const bodies: unknown[] = [
+      null,
+      0,
+      'text',
+      [],
+      {},
+      { name: null, phones: 'x', emails: {} },
+      { phones: [null] },
+      { phones: [{ number: 5, phoneType: { id: '1' } }] },
+      { emails: [{ address: 5 }] },
+      { subject: 5, primaryContact: '1' },
+      { subject: 'x', primaryContact: { id: 1.5 } },
+      { subject: 'x', primaryContact: { id: 1 }, threads: {} },
+      {
+        subject: 'x',
+        primaryContact: { id: 1 },
+        threads: [{ text: 'x', entryType: { lookupName: 5 } }],
+      },
+      { text: ['x'], entryType: { id: 1 }, contentType: { id: 3 } },
+      { number: '', phoneType: { id: -1 } },
+    ];
+    const paths = [
+      '/contacts',
+      '/incidents',
+      `/contacts/${contact.id}/phones`,
+      '/incidents/1/threads',
+    ];
+    const serverErrors: string[] = [];
+    for (const path of paths) {
+      for (const body of bodies) {
+        const reply = await post(path, body);
+        if (reply.status >= 500) serverErrors.push(`${path} ${JSON.stringify(body)}`);
+      }
+    }
+    expect(serverErrors).toEqual([]);
+  });
+
+  it('survives a body nested too deeply to serialise again', async () => {
+    const depth = 200_000;
+    const reply = await call('POST', '/contacts', {
+      raw: '['.repeat(depth) + ']'.repeat(depth),
+      headers: { 'content-type': 'application/json' },
+    });
+    expectOracleError(reply, 400, 'OSC-CREST-00012');
+    expect(await control.requests()).toEqual([
+      expect.objectContaining({ method: 'POST', body: null, status: 400 }),
+    ]);
+  });
+
+  it('answers odd URLs and query parameters with 4xx, never 500', async () => {
+    await createContact('Ada', 'Lovelace');
+    await createContact('Grace', 'Hopper');
+    const paths = [
+      '/contacts?q=',
+      '/contacts?q=a&q=b',
+      '/contacts?limit=1&limit=2',
+      '/contacts?offset=-1',
+      '/contacts?totalResults=maybe',
+      `/contacts/${'9'.repeat(30)}`,
+      '/contacts/0',
+      '/incidents/1/threads/abc',
+      '/queryResults?query=select%20id%20from%20contacts%20limit%2099999999999999999999',
+      `/queryResults?query=${encodeURIComponent('select id from contacts where ' + 'id = 1 or '.repeat(250) + 'id = 1')}`,
+      `/${'x/'.repeat(300)}`,
+    ];
+    const notClientErrors: string[] = [];
+    for (const path of paths) {
+      const { status } = await get(path);
+      if (status < 400 || status >= 500) notClientErrors.push(`${path.slice(0, 80)} -> ${status}`);
+    }
+    expect(notClientErrors).toEqual([]);
+  });
+});
+
 describe('request log', () => {
   it('records every REST request in order, with the Authorization header reduced to its scheme', async () => {
     await fetch(restUrl('v1.4', '/contacts'), { headers: CONTEXT });

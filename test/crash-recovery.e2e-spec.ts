@@ -1,0 +1,92 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { EmulatorControl } from '../src/b2c/emulator/emulator-control';
+import type { RunningEmulator } from '../src/b2c/emulator/emulator';
+import { TWILIO_TEST_AUTH_TOKEN } from '../src/vendors/twilio/fixtures';
+import { freePort } from './support/free-port';
+import { gatewayEnv } from './support/gateway-env';
+import { postSigned, smsParams, startTestEmulator } from './support/gateway-fixture';
+import { startGatewayProcess } from './support/gateway-process';
+import { waitFor } from './support/wait-for';
+
+/**
+ * The gateway is a separate process, killed with SIGKILL after it acknowledged a webhook and
+ * before the incident was recorded as delivered, then started again on the same data directory.
+ */
+describe('SIGKILL between the acknowledgement and the delivery', () => {
+  let emulator: RunningEmulator;
+  let control: EmulatorControl;
+
+  beforeAll(async () => {
+    ({ emulator, control } = await startTestEmulator());
+  });
+  afterAll(async () => {
+    await emulator.close();
+  });
+  beforeEach(async () => {
+    await control.reset();
+  });
+
+  async function scenario(fault: { method: string; pathPattern: string }, messageSid: string) {
+    const env = gatewayEnv({
+      emulatorUrl: emulator.url,
+      twilioAuthToken: TWILIO_TEST_AUTH_TOKEN,
+      dataDir: mkdtempSync(join(tmpdir(), 'gateway-crash-')),
+      extra: { B2C_SETTLE_DELAY_MS: '0', LOG_LEVEL: 'warn' },
+    });
+    const port = await freePort();
+    // B2C is slow on the chosen step, so the kill lands while that request is in flight.
+    await control.addFault({ ...fault, latencyMs: 1500, times: 1 });
+    const first = await startGatewayProcess(env, port);
+    const response = await postSigned(first.url, smsParams(messageSid));
+    expect(response.status).toBe(200);
+    await waitFor('the slow request to reach B2C', async () =>
+      (await control.requests()).some((r) => r.method === fault.method && new RegExp(fault.pathPattern).test(r.path))
+        ? true
+        : undefined,
+    );
+    expect(await first.kill('SIGKILL')).toBeNull();
+
+    const second = await startGatewayProcess(env, port);
+    try {
+      const incident = await waitFor(
+        'the incident after the restart',
+        async () => {
+          for (const candidate of await control.incidents()) {
+            const threads = await control.threads(candidate.id);
+            if (threads.some((t) => t.text.startsWith(`gateway-message: twilio/${messageSid}\n`))) return candidate;
+          }
+          return undefined;
+        },
+        20_000,
+      );
+      // Let the restarted gateway finish whatever it would still do, then count.
+      await waitFor('the restarted gateway to go idle', async () => {
+        const requests = await control.requests();
+        return requests.every((r) => r.status !== null) ? true : undefined;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const incidents = await control.incidents();
+      expect(incidents).toHaveLength(1);
+      expect(incidents[0].id).toBe(incident.id);
+      expect(await control.contacts()).toHaveLength(1);
+      return await control.requests();
+    } finally {
+      await second.kill('SIGTERM');
+    }
+  }
+
+  it('creates the incident once when killed while B2C was still creating it', async () => {
+    const requests = await scenario({ method: 'POST', pathPattern: '^/incidents$' }, 'SMcrash0000000000000000000000001');
+    // The restarted gateway found the incident the dead one had asked for, instead of posting again.
+    expect(requests.filter((r) => r.method === 'POST' && r.path === '/incidents')).toHaveLength(1);
+    expect(requests.some((r) => r.path === '/queryResults')).toBe(true);
+  });
+
+  it('creates the incident once when killed before any B2C write', async () => {
+    const requests = await scenario({ method: 'GET', pathPattern: '^/contacts$' }, 'SMcrash0000000000000000000000002');
+    expect(requests.filter((r) => r.method === 'POST' && r.path === '/contacts')).toHaveLength(1);
+    expect(requests.filter((r) => r.method === 'POST' && r.path === '/incidents')).toHaveLength(1);
+  });
+});
