@@ -26,7 +26,9 @@ const dataDir = process.env.DATA_DIR ?? './data';
 
 async function main(): Promise<void> {
   if (!existsSync(join(dataDir, DEVELOPMENT_CREDENTIALS_FILE))) {
-    fail(`no ${join(dataDir, DEVELOPMENT_CREDENTIALS_FILE)}: start the gateway with \`npm start\` first`);
+    fail(
+      `no ${join(dataDir, DEVELOPMENT_CREDENTIALS_FILE)}: start the gateway with \`npm start\` first`,
+    );
   }
   const credentials = loadOrCreateDevelopmentCredentials(dataDir);
 
@@ -44,20 +46,37 @@ async function main(): Promise<void> {
     ApiVersion: '2010-04-01',
   };
   const path = '/vendors/twilio/webhook';
-  const signature = computeTwilioSignature(credentials.twilioAuthToken, publicBaseUrl + path, params);
+  const signature = computeTwilioSignature(
+    credentials.twilioAuthToken,
+    publicBaseUrl + path,
+    params,
+  );
 
   console.log(`POST ${gatewayUrl}${path}  (MessageSid ${messageSid}, From ${params.From})`);
   const started = Date.now();
   const reply = await fetch(gatewayUrl + path, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-twilio-signature': signature,
+    },
     body: encodeTwilioForm(params),
-  }).catch((error: unknown) => fail(`the gateway at ${gatewayUrl} does not answer (${String(error)}); is \`npm start\` running?`));
+  }).catch((error: unknown) =>
+    fail(
+      `the gateway at ${gatewayUrl} does not answer (${String(error)}); is \`npm start\` running?`,
+    ),
+  );
   const replyBody = await reply.text();
-  console.log(`← ${reply.status} ${reply.headers.get('content-type')} in ${Date.now() - started} ms: ${replyBody}`);
+  console.log(
+    `← ${reply.status} ${reply.headers.get('content-type')} in ${Date.now() - started} ms: ${replyBody}`,
+  );
   if (!reply.ok) fail('the gateway refused the webhook (see the problem document above)');
 
-  const emulator = new EmulatorControl(emulatorUrl, credentials.emulatorUsername, credentials.emulatorPassword);
+  const emulator = new EmulatorControl(
+    emulatorUrl,
+    credentials.emulatorUsername,
+    credentials.emulatorPassword,
+  );
   const marker = `gateway-message: twilio/${messageSid}`;
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
@@ -65,7 +84,9 @@ async function main(): Promise<void> {
       const threads = await emulator.threads(incident.id);
       if (!threads.some((thread) => thread.text.startsWith(marker))) continue;
       const contact = await emulator.contact(incident.primaryContactId);
-      console.log(`\nIncident ${incident.referenceNumber} appeared in the B2C emulator after ${Date.now() - started} ms:`);
+      console.log(
+        `\nIncident ${incident.referenceNumber} appeared in the B2C emulator after ${Date.now() - started} ms:`,
+      );
       console.log(JSON.stringify({ incident, contact, threads }, null, 2));
       return;
     }

@@ -9,7 +9,12 @@ export class AppModule {
   static forRoot(configuration: PreparedConfiguration): DynamicModule {
     return {
       module: AppModule,
-      imports: [GatewayConfigModule.forRoot(configuration), SecretsModule, VendorsModule.forRoot(), HealthModule],
+      imports: [
+        GatewayConfigModule.forRoot(configuration),
+        SecretsModule,
+        VendorsModule.forRoot(),
+        HealthModule,
+      ],
     };
   }
 }

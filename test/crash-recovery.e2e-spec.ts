@@ -42,7 +42,9 @@ describe('SIGKILL between the acknowledgement and the delivery', () => {
     const response = await postSigned(first.url, smsParams(messageSid));
     expect(response.status).toBe(200);
     await waitFor('the slow request to reach B2C', async () =>
-      (await control.requests()).some((r) => r.method === fault.method && new RegExp(fault.pathPattern).test(r.path))
+      (await control.requests()).some(
+        (r) => r.method === fault.method && new RegExp(fault.pathPattern).test(r.path),
+      )
         ? true
         : undefined,
     );
@@ -55,7 +57,8 @@ describe('SIGKILL between the acknowledgement and the delivery', () => {
         async () => {
           for (const candidate of await control.incidents()) {
             const threads = await control.threads(candidate.id);
-            if (threads.some((t) => t.text.startsWith(`gateway-message: twilio/${messageSid}\n`))) return candidate;
+            if (threads.some((t) => t.text.startsWith(`gateway-message: twilio/${messageSid}\n`)))
+              return candidate;
           }
           return undefined;
         },
@@ -78,14 +81,20 @@ describe('SIGKILL between the acknowledgement and the delivery', () => {
   }
 
   it('creates the incident once when killed while B2C was still creating it', async () => {
-    const requests = await scenario({ method: 'POST', pathPattern: '^/incidents$' }, 'SMcrash0000000000000000000000001');
+    const requests = await scenario(
+      { method: 'POST', pathPattern: '^/incidents$' },
+      'SMcrash0000000000000000000000001',
+    );
     // The restarted gateway found the incident the dead one had asked for, instead of posting again.
     expect(requests.filter((r) => r.method === 'POST' && r.path === '/incidents')).toHaveLength(1);
     expect(requests.some((r) => r.path === '/queryResults')).toBe(true);
   });
 
   it('creates the incident once when killed before any B2C write', async () => {
-    const requests = await scenario({ method: 'GET', pathPattern: '^/contacts$' }, 'SMcrash0000000000000000000000002');
+    const requests = await scenario(
+      { method: 'GET', pathPattern: '^/contacts$' },
+      'SMcrash0000000000000000000000002',
+    );
     expect(requests.filter((r) => r.method === 'POST' && r.path === '/contacts')).toHaveLength(1);
     expect(requests.filter((r) => r.method === 'POST' && r.path === '/incidents')).toHaveLength(1);
   });

@@ -1,5 +1,10 @@
 import { INBOX_STORE, type InboxStore } from '../src/inbox/inbox-store.port';
-import { postSigned, smsParams, startGatewayWithEmulator, type GatewayWithEmulator } from './support/gateway-fixture';
+import {
+  postSigned,
+  smsParams,
+  startGatewayWithEmulator,
+  type GatewayWithEmulator,
+} from './support/gateway-fixture';
 import { sleep, waitFor } from './support/wait-for';
 
 /** B2C misbehaving in the ways Oracle documents, with the gateway retrying against the real emulator. */
@@ -58,18 +63,30 @@ describe('delivery when B2C throttles, fails or refuses', () => {
   });
 
   it('retries through an outage of 5xx answers and creates exactly one incident', async () => {
-    await gw.control.addFault({ method: 'POST', pathPattern: '^/incidents$', status: 502, times: 3 });
+    await gw.control.addFault({
+      method: 'POST',
+      pathPattern: '^/incidents$',
+      status: 502,
+      times: 3,
+    });
     const messageSid = nextSid();
     expect((await postSigned(gw.url, smsParams(messageSid))).status).toBe(200);
     const stored = await settled(messageSid, 'delivered');
     expect(stored.attempts).toBe(3);
-    expect((await gw.control.requests()).filter((r) => r.path === '/contacts' && r.method === 'POST')).toHaveLength(1);
+    expect(
+      (await gw.control.requests()).filter((r) => r.path === '/contacts' && r.method === 'POST'),
+    ).toHaveLength(1);
     expect(await gw.control.incidents()).toHaveLength(1);
   });
 
   it('recovers an incident B2C created while the gateway timed out, instead of creating a second one', async () => {
     // B2C takes longer than the gateway's 1 s timeout but creates the incident anyway.
-    await gw.control.addFault({ method: 'POST', pathPattern: '^/incidents$', latencyMs: 2000, times: 1 });
+    await gw.control.addFault({
+      method: 'POST',
+      pathPattern: '^/incidents$',
+      latencyMs: 2000,
+      times: 1,
+    });
     const messageSid = nextSid();
     expect((await postSigned(gw.url, smsParams(messageSid))).status).toBe(200);
     const stored = await settled(messageSid, 'delivered');

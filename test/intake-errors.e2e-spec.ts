@@ -45,7 +45,9 @@ describe('intake refusals', () => {
   it('answers 404 problem+json for an unknown route', async () => {
     const response = await fetch(`${gw.url}/nowhere`);
     expect(response.status).toBe(404);
-    expect(await problem(response)).toMatchObject({ type: 'urn:b2c-webhook-gateway:problem:not-found' });
+    expect(await problem(response)).toMatchObject({
+      type: 'urn:b2c-webhook-gateway:problem:not-found',
+    });
   });
 
   it('answers 415 for a media type the vendor does not send', async () => {
@@ -56,14 +58,18 @@ describe('intake refusals', () => {
         body: 'From=%2B14155552671',
       });
       expect(response.status).toBe(415);
-      expect(await problem(response)).toMatchObject({ type: 'urn:b2c-webhook-gateway:problem:unsupported-media-type' });
+      expect(await problem(response)).toMatchObject({
+        type: 'urn:b2c-webhook-gateway:problem:unsupported-media-type',
+      });
     }
   });
 
   it('answers 413 for a body over the limit, before verifying anything', async () => {
     const response = await postSigned(gw.url, smsParams(nextSid(), { Body: 'x'.repeat(5000) }));
     expect(response.status).toBe(413);
-    expect(await problem(response)).toMatchObject({ type: 'urn:b2c-webhook-gateway:problem:payload-too-large' });
+    expect(await problem(response)).toMatchObject({
+      type: 'urn:b2c-webhook-gateway:problem:payload-too-large',
+    });
   });
 
   it('answers 400 for a correctly signed payload without a MessageSid', async () => {
@@ -84,9 +90,15 @@ describe('intake refusals', () => {
       url: TEST_PUBLIC_BASE_URL + WEBHOOK_PATH,
       json: '{"MessageSid": ',
     });
-    const response = await fetch(gw.url + signed.path, { method: 'POST', headers: signed.headers, body: signed.body });
+    const response = await fetch(gw.url + signed.path, {
+      method: 'POST',
+      headers: signed.headers,
+      body: signed.body,
+    });
     expect(response.status).toBe(400);
-    expect(await problem(response)).toMatchObject({ type: 'urn:b2c-webhook-gateway:problem:malformed-payload' });
+    expect(await problem(response)).toMatchObject({
+      type: 'urn:b2c-webhook-gateway:problem:malformed-payload',
+    });
   });
 
   it('answers 422 naming the field when the sender is no phone number', async () => {
@@ -107,7 +119,11 @@ describe('intake refusals', () => {
       url: TEST_PUBLIC_BASE_URL + WEBHOOK_PATH,
       json: { MessageSid: messageSid, From: '+14155552671', To: '+14155550100', Body: 'json body' },
     });
-    const response = await fetch(gw.url + signed.path, { method: 'POST', headers: signed.headers, body: signed.body });
+    const response = await fetch(gw.url + signed.path, {
+      method: 'POST',
+      headers: signed.headers,
+      body: signed.body,
+    });
     expect(response.status).toBe(200);
     expect((await store().get('twilio', messageSid))?.message.text).toBe('json body');
   });
@@ -132,10 +148,15 @@ describe('intake refusals', () => {
       const response = await postSigned(gw.url, smsParams(messageSid));
       expect(response.status).toBe(503);
       expect(response.headers.get('retry-after')).toBe('5');
-      expect(await problem(response)).toMatchObject({ type: 'urn:b2c-webhook-gateway:problem:store-unavailable' });
+      expect(await problem(response)).toMatchObject({
+        type: 'urn:b2c-webhook-gateway:problem:store-unavailable',
+      });
       const ready = await fetch(`${gw.url}/health/ready`);
       expect(ready.status).toBe(503);
-      expect(await ready.json()).toMatchObject({ status: 'error', error: { store: { status: 'down' } } });
+      expect(await ready.json()).toMatchObject({
+        status: 'error',
+        error: { store: { status: 'down' } },
+      });
     } finally {
       db.pragma('query_only = OFF');
     }

@@ -31,7 +31,8 @@ describe('signed Twilio webhook → B2C incident (real HTTP, real emulator)', ()
     const found = [];
     for (const incident of await gw.control.incidents()) {
       const threads = await gw.control.threads(incident.id);
-      if (threads.some((t) => t.text.startsWith(`gateway-message: twilio/${messageSid}\n`))) found.push(incident);
+      if (threads.some((t) => t.text.startsWith(`gateway-message: twilio/${messageSid}\n`)))
+        found.push(incident);
     }
     return found;
   };
@@ -43,7 +44,10 @@ describe('signed Twilio webhook → B2C incident (real HTTP, real emulator)', ()
 
   it('answers 200 text/xml <Response/> and creates contact, incident and note with exactly the expected requests', async () => {
     const messageSid = nextSid();
-    const response = await postSigned(gw.url, smsParams(messageSid, { Body: "It's broken, O'Brien said" }));
+    const response = await postSigned(
+      gw.url,
+      smsParams(messageSid, { Body: "It's broken, O'Brien said" }),
+    );
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/xml/);
     expect(await response.text()).toBe(TWIML);
@@ -77,7 +81,9 @@ describe('signed Twilio webhook → B2C incident (real HTTP, real emulator)', ()
     expect(incidentBody.threads[0].contentType).toEqual({ lookupName: 'text/plain' });
 
     const [contact] = await gw.control.contacts();
-    expect(contact.phones).toEqual([{ number: '+14155552671', phoneType: { id: 1, lookupName: 'Mobile Phone' } }]);
+    expect(contact.phones).toEqual([
+      { number: '+14155552671', phoneType: { id: 1, lookupName: 'Mobile Phone' } },
+    ]);
     const [incident] = await gw.control.incidents();
     expect(incident.primaryContactId).toBe(contact.id);
     expect(incident.subject).toBe("It's broken, O'Brien said");
@@ -94,7 +100,9 @@ describe('signed Twilio webhook → B2C incident (real HTTP, real emulator)', ()
     await delivered(first);
     await gw.control.clearRequests();
     const second = nextSid();
-    expect((await postSigned(gw.url, smsParams(second, { Body: 'second message' }))).status).toBe(200);
+    expect((await postSigned(gw.url, smsParams(second, { Body: 'second message' }))).status).toBe(
+      200,
+    );
     await delivered(second);
     expect((await gw.control.requests()).map((r) => `${r.method} ${r.path}`)).toEqual([
       'GET /contacts',
@@ -106,7 +114,9 @@ describe('signed Twilio webhook → B2C incident (real HTTP, real emulator)', ()
 
   it('turns 5 concurrent and 5 sequential deliveries of one webhook into exactly one incident', async () => {
     const messageSid = nextSid();
-    const concurrent = await Promise.all(Array.from({ length: 5 }, () => postSigned(gw.url, smsParams(messageSid))));
+    const concurrent = await Promise.all(
+      Array.from({ length: 5 }, () => postSigned(gw.url, smsParams(messageSid))),
+    );
     const sequential = [];
     for (let i = 0; i < 5; i += 1) sequential.push(await postSigned(gw.url, smsParams(messageSid)));
     for (const response of [...concurrent, ...sequential]) {
@@ -121,8 +131,14 @@ describe('signed Twilio webhook → B2C incident (real HTTP, real emulator)', ()
   });
 
   it.each([
-    ['a tampered body', (r: Mutable) => (r.body = Buffer.from(r.body.toString().replace('arrived', 'arrives')))],
-    ['an added parameter', (r: Mutable) => (r.body = Buffer.concat([r.body, Buffer.from('&Extra=1')]))],
+    [
+      'a tampered body',
+      (r: Mutable) => (r.body = Buffer.from(r.body.toString().replace('arrived', 'arrives'))),
+    ],
+    [
+      'an added parameter',
+      (r: Mutable) => (r.body = Buffer.concat([r.body, Buffer.from('&Extra=1')])),
+    ],
     ['a tampered URL', (r: Mutable) => (r.path = `${WEBHOOK_PATH}?foo=bar`)],
     ['a missing signature header', (r: Mutable) => delete r.headers['x-twilio-signature']],
     ['an empty signature header', (r: Mutable) => (r.headers['x-twilio-signature'] = '')],
@@ -144,7 +160,9 @@ describe('signed Twilio webhook → B2C incident (real HTTP, real emulator)', ()
   });
 
   it('refuses a signature made with the wrong token or for another URL, logging why without the secret', async () => {
-    const wrongToken = await postSigned(gw.url, smsParams(nextSid()), { authToken: 'f'.repeat(32) });
+    const wrongToken = await postSigned(gw.url, smsParams(nextSid()), {
+      authToken: 'f'.repeat(32),
+    });
     expect(wrongToken.status).toBe(401);
     const otherUrl = await postSigned(gw.url, smsParams(nextSid()), {
       signedUrl: `${TEST_PUBLIC_BASE_URL}/vendors/twilio/other`,

@@ -7,7 +7,8 @@ import { VENDOR_SIGNATURE } from './vendor-signature.strategy';
 export class VendorSignatureGuard extends AuthGuard(VENDOR_SIGNATURE) {
   /** Keeps the verifier's own error (which check failed) instead of a bare 401. */
   override handleRequest<TUser>(error: unknown, user: TUser | false): TUser {
-    if (error) throw error;
+    if (error instanceof Error) throw error;
+    if (error) throw new SignatureRejectedError('the signature check failed');
     if (!user) throw new SignatureRejectedError('the request is not authenticated');
     return user;
   }

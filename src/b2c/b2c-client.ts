@@ -55,7 +55,9 @@ export class B2cClient {
       url: 'contacts',
       params: { q: phoneNumberCondition(e164) },
     });
-    return (collection.items ?? []).flatMap((item) => (typeof item.id === 'number' ? [item.id] : []));
+    return (collection.items ?? []).flatMap((item) =>
+      typeof item.id === 'number' ? [item.id] : [],
+    );
   }
 
   /** The phone goes in the create itself: one call, so a crash cannot leave a contact without it. */
@@ -114,7 +116,9 @@ export class B2cClient {
       url: `incidents/${roqlInteger(incidentId)}/threads`,
       params: { expand: 'all' },
     });
-    return (threads.items ?? []).flatMap((thread) => (typeof thread.text === 'string' ? [thread.text] : []));
+    return (threads.items ?? []).flatMap((thread) =>
+      typeof thread.text === 'string' ? [thread.text] : [],
+    );
   }
 
   private async request<T>(config: AxiosRequestConfig): Promise<T> {

@@ -16,7 +16,12 @@ export class B2cError extends DeliveryError {}
  * A create (POST) that timed out, lost its connection or got a 5xx other than throttling may
  * still complete at B2C. Its retry waits `settleMs` so that the next attempt's lookup sees it.
  */
-export function toB2cError(error: unknown, method: string, path: string, settleMs: number): B2cError {
+export function toB2cError(
+  error: unknown,
+  method: string,
+  path: string,
+  settleMs: number,
+): B2cError {
   const settle = method === 'POST' ? { notBeforeMs: settleMs } : {};
   if (!isAxiosError(error)) {
     return new B2cError(`B2C ${method} ${path} failed: ${String(error)}`, {

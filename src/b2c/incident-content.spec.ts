@@ -1,5 +1,10 @@
 import type { InboundMessage } from '../vendors/inbound-message';
-import { incidentNote, incidentSubject, messageMarker, SUBJECT_MAX_CHARACTERS } from './incident-content';
+import {
+  incidentNote,
+  incidentSubject,
+  messageMarker,
+  SUBJECT_MAX_CHARACTERS,
+} from './incident-content';
 
 const base: InboundMessage = {
   vendor: 'twilio',
@@ -30,7 +35,10 @@ describe('incident content', () => {
   });
 
   it('starts the note with the exact message marker and keeps the payload', () => {
-    const note = incidentNote({ ...base, media: [{ url: 'https://media.example/1', contentType: 'image/png' }] });
+    const note = incidentNote({
+      ...base,
+      media: [{ url: 'https://media.example/1', contentType: 'image/png' }],
+    });
     const lines = note.split('\n');
     expect(lines[0]).toBe(messageMarker(base));
     expect(lines[0]).toBe('gateway-message: twilio/SM123');

@@ -33,7 +33,8 @@ export function messageMarker(message: InboundMessage): string {
 
 export function incidentNote(message: InboundMessage): string {
   const media = message.media.map(
-    (item, index) => `media ${index + 1}: ${item.url}${item.contentType ? ` (${item.contentType})` : ''}`,
+    (item, index) =>
+      `media ${index + 1}: ${item.url}${item.contentType ? ` (${item.contentType})` : ''}`,
   );
   return [
     messageMarker(message),

@@ -38,7 +38,11 @@ export class IncidentService implements MessageSink {
     const contactId = checkpoint.contactId as number;
 
     if (checkpoint.incidentAttemptedAt !== undefined) {
-      const earlier = await this.findEarlierIncident(stored, contactId, checkpoint.incidentAttemptedAt);
+      const earlier = await this.findEarlierIncident(
+        stored,
+        contactId,
+        checkpoint.incidentAttemptedAt,
+      );
       if (earlier !== undefined) {
         checkpoint = { ...checkpoint, incidentId: earlier };
         await save(checkpoint);

@@ -1,4 +1,10 @@
-import { phoneNumberCondition, roqlDateTime, roqlInteger, roqlString, UnsafeQueryValueError } from './roql';
+import {
+  phoneNumberCondition,
+  roqlDateTime,
+  roqlInteger,
+  roqlString,
+  UnsafeQueryValueError,
+} from './roql';
 
 describe('ROQL building', () => {
   it('escapes a quote by doubling it', () => {
@@ -8,7 +14,14 @@ describe('ROQL building', () => {
 
   it('accepts only normalized E.164 numbers in a phone condition', () => {
     expect(phoneNumberCondition('+14155552671')).toBe("phones.number = '+14155552671'");
-    for (const bad of ["+1415' or '1'='1", '14155552671', '+0123456789', '+1 415 555 2671', '', '+1234']) {
+    for (const bad of [
+      "+1415' or '1'='1",
+      '14155552671',
+      '+0123456789',
+      '+1 415 555 2671',
+      '',
+      '+1234',
+    ]) {
       expect(() => phoneNumberCondition(bad)).toThrow(UnsafeQueryValueError);
     }
   });

@@ -66,7 +66,8 @@ export class B2cConfig {
   @IsOptional()
   @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
   url?: string;
-  @IsString() @Matches(/^(v1\.[0-9]+|latest)$/, { message: 'must be v1.N or latest' })
+  @IsString()
+  @Matches(/^(v1\.[0-9]+|latest)$/, { message: 'must be v1.N or latest' })
   apiVersion = 'v1.4';
   /** Sent as OSvC-CREST-Application-Context; B2C keeps at most 40 characters. */
   @IsString() @MinLength(1) @MaxLength(40) applicationContext = 'b2c-webhook-gateway';

@@ -25,7 +25,11 @@ describe('loadGatewayConfig', () => {
   });
 
   it('converts environment strings to the declared types', () => {
-    const config = loadGatewayConfig({ PORT: '8080', WORKER_ENABLED: 'false', WORKER_MAX_ATTEMPTS: '3' });
+    const config = loadGatewayConfig({
+      PORT: '8080',
+      WORKER_ENABLED: 'false',
+      WORKER_MAX_ATTEMPTS: '3',
+    });
     expect(config.server.port).toBe(8080);
     expect(config.worker.enabled).toBe(false);
     expect(config.worker.maxAttempts).toBe(3);

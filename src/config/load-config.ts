@@ -55,11 +55,15 @@ function readConfigFile(env: Environment): Tree {
   try {
     parsed = parseYaml(text);
   } catch (error) {
-    throw new ConfigError([`${CONFIG_FILE_VARIABLE}: ${file} is not valid YAML: ${errorText(error)}`]);
+    throw new ConfigError([
+      `${CONFIG_FILE_VARIABLE}: ${file} is not valid YAML: ${errorText(error)}`,
+    ]);
   }
   if (parsed === null || parsed === undefined) return {};
   if (!isTree(parsed)) {
-    throw new ConfigError([`${CONFIG_FILE_VARIABLE}: ${file} must hold a mapping at the top level`]);
+    throw new ConfigError([
+      `${CONFIG_FILE_VARIABLE}: ${file} must hold a mapping at the top level`,
+    ]);
   }
   return parsed;
 }
@@ -94,7 +98,8 @@ function crossFieldProblems(config: GatewayConfig): string[] {
 function describe(error: ValidationError, parents: string[]): string[] {
   const path = [...parents, error.property];
   const own = Object.entries(error.constraints ?? {}).map(
-    ([constraint, message]) => `${label(path.join('.'))}: ${predicateOf(constraint, message, error.property)}`,
+    ([constraint, message]) =>
+      `${label(path.join('.'))}: ${predicateOf(constraint, message, error.property)}`,
   );
   return [...own, ...(error.children ?? []).flatMap((child) => describe(child, path))];
 }

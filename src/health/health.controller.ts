@@ -31,7 +31,9 @@ export class HealthController {
 
   @Get('ready')
   @HealthCheck()
-  async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult | object> {
+  async ready(
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<HealthCheckResult | object> {
     try {
       return await this.health.check([() => this.storeWritable(), () => this.workerRunning()]);
     } catch (error) {

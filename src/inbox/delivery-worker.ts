@@ -145,8 +145,12 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     const label = `${stored.message.vendor}/${stored.message.messageId}`;
     const attempts = stored.attempts + 1;
     // An unexpected exception is a fault of ours or of the network stack: worth a retry.
-    const { retryable, detail, pauseAllMs = 0, notBeforeMs = 0 } =
-      error instanceof DeliveryError ? error.failure : { retryable: true };
+    const {
+      retryable,
+      detail,
+      pauseAllMs = 0,
+      notBeforeMs = 0,
+    } = error instanceof DeliveryError ? error.failure : { retryable: true };
     const failure: FailureRecord = {
       message: errorMessage(error),
       retryable,

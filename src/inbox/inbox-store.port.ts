@@ -41,7 +41,11 @@ export interface InboxStore {
   /** Earliest next attempt among pending messages, if any. */
   nextDueAt(): Promise<number | undefined>;
   saveCheckpoint(seq: number, checkpoint: DeliveryCheckpoint): Promise<void>;
-  markDelivered(seq: number, state: 'delivered' | 'skipped', checkpoint: DeliveryCheckpoint): Promise<void>;
+  markDelivered(
+    seq: number,
+    state: 'delivered' | 'skipped',
+    checkpoint: DeliveryCheckpoint,
+  ): Promise<void>;
   scheduleRetry(seq: number, attempts: number, at: number, error: unknown): Promise<void>;
   deadLetter(seq: number, attempts: number, error: unknown): Promise<void>;
   get(vendor: string, messageId: string): Promise<StoredMessage | undefined>;

@@ -40,7 +40,10 @@ export class SecretsService {
         }
         break;
       case 'oci-vault':
-        throw new SecretResolutionError(setting, `${where}: OCI Vault references are not supported yet`);
+        throw new SecretResolutionError(
+          setting,
+          `${where}: OCI Vault references are not supported yet`,
+        );
     }
     if (value === '') throw new SecretResolutionError(setting, `${where} is empty`);
     return value;

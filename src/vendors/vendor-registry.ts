@@ -46,7 +46,9 @@ export class VendorRegistry implements OnModuleInit {
     for (const [name, raw] of Object.entries(this.config.vendors)) {
       const vendor = this.known.get(name);
       if (!vendor) {
-        problems.push(`vendors.${name}: no such vendor (known: ${[...this.known.keys()].join(', ')})`);
+        problems.push(
+          `vendors.${name}: no such vendor (known: ${[...this.known.keys()].join(', ')})`,
+        );
         continue;
       }
       const result = await this.configure(vendor, raw ?? {});
@@ -78,7 +80,8 @@ export class VendorRegistry implements OnModuleInit {
     if (!on) return false;
     const values: Record<string, unknown> = { ...rest };
     const problems: string[] = [];
-    for (const key of vendor.secretSettings) {
+    // Typed per vendor; here every vendor is seen through WebhookVendor<object>.
+    for (const key of vendor.secretSettings as readonly string[]) {
       const reference = values[key];
       if (typeof reference !== 'string') continue; // missing: validation below names it
       try {
@@ -91,7 +94,9 @@ export class VendorRegistry implements OnModuleInit {
     const errors = await validate(settings, { whitelist: true, forbidNonWhitelisted: true });
     for (const error of errors) {
       for (const [constraint, message] of Object.entries(error.constraints ?? {})) {
-        problems.push(`vendors.${vendor.name}.${error.property}: ${predicateOf(constraint, message, error.property)}`);
+        problems.push(
+          `vendors.${vendor.name}.${error.property}: ${predicateOf(constraint, message, error.property)}`,
+        );
       }
     }
     if (problems.length > 0) return problems.join('\n');

@@ -22,7 +22,9 @@ export class VendorRequestGuard implements CanActivate {
   }
 
   canActivate(context: ExecutionContext): boolean {
-    const request = context.switchToHttp().getRequest<FastifyRequest<{ Params: { name: string } }>>();
+    const request = context
+      .switchToHttp()
+      .getRequest<FastifyRequest<{ Params: { name: string } }>>();
     const name = request.params.name;
     const enabled = this.registry.get(name);
     if (!enabled) {

@@ -7,8 +7,11 @@ export interface WebhookContext {
   request: WebhookRequest;
 }
 
+/** Declared on every request at start-up (decorateRequest) so requests keep one shape. */
+export const WEBHOOK_CONTEXT_PROPERTY = 'webhook';
+
 declare module 'fastify' {
   interface FastifyRequest {
-    webhook?: WebhookContext;
+    webhook: WebhookContext | null;
   }
 }

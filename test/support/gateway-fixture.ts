@@ -5,20 +5,30 @@ import { EmulatorControl } from '../../src/b2c/emulator/emulator-control';
 import { startEmulator, type RunningEmulator } from '../../src/b2c/emulator/emulator';
 import { signedTwilioRequest, TWILIO_TEST_AUTH_TOKEN } from '../../src/vendors/twilio/fixtures';
 import type { TwilioParams } from '../../src/vendors/twilio/twilio-signature';
-import { gatewayEnv, TEST_B2C_PASSWORD, TEST_B2C_USERNAME, TEST_PUBLIC_BASE_URL } from './gateway-env';
+import {
+  gatewayEnv,
+  TEST_B2C_PASSWORD,
+  TEST_B2C_USERNAME,
+  TEST_PUBLIC_BASE_URL,
+} from './gateway-env';
 import { startInProcessGateway, type InProcessGateway } from './in-process-gateway';
 
 export const WEBHOOK_PATH = '/vendors/twilio/webhook';
 
 /** A real B2C emulator on loopback, with its control client. */
-export async function startTestEmulator(dbFile?: string): Promise<{ emulator: RunningEmulator; control: EmulatorControl }> {
+export async function startTestEmulator(
+  dbFile?: string,
+): Promise<{ emulator: RunningEmulator; control: EmulatorControl }> {
   const emulator = await startEmulator({
     dbFile: dbFile ?? join(mkdtempSync(join(tmpdir(), 'emulator-')), 'emulator.sqlite'),
     username: TEST_B2C_USERNAME,
     password: TEST_B2C_PASSWORD,
     port: 0,
   });
-  return { emulator, control: new EmulatorControl(emulator.url, TEST_B2C_USERNAME, TEST_B2C_PASSWORD) };
+  return {
+    emulator,
+    control: new EmulatorControl(emulator.url, TEST_B2C_USERNAME, TEST_B2C_PASSWORD),
+  };
 }
 
 export interface GatewayWithEmulator extends InProcessGateway {
@@ -27,7 +37,9 @@ export interface GatewayWithEmulator extends InProcessGateway {
   stop(): Promise<void>;
 }
 
-export async function startGatewayWithEmulator(extra: Record<string, string> = {}): Promise<GatewayWithEmulator> {
+export async function startGatewayWithEmulator(
+  extra: Record<string, string> = {},
+): Promise<GatewayWithEmulator> {
   const { emulator, control } = await startTestEmulator();
   const gateway = await startInProcessGateway(
     gatewayEnv({ emulatorUrl: emulator.url, twilioAuthToken: TWILIO_TEST_AUTH_TOKEN, extra }),
@@ -44,7 +56,10 @@ export async function startGatewayWithEmulator(extra: Record<string, string> = {
 }
 
 /** Unique inbound SMS parameters; `overrides` replace fields. */
-export function smsParams(messageSid: string, overrides: Record<string, string> = {}): Record<string, string> {
+export function smsParams(
+  messageSid: string,
+  overrides: Record<string, string> = {},
+): Record<string, string> {
   return {
     MessageSid: messageSid,
     SmsMessageSid: messageSid,
@@ -62,7 +77,11 @@ export function smsParams(messageSid: string, overrides: Record<string, string> 
 export async function postSigned(
   gatewayUrl: string,
   params: TwilioParams,
-  options: { authToken?: string; signedUrl?: string; mutate?: (request: { body: Buffer; headers: Record<string, string>; path: string }) => void } = {},
+  options: {
+    authToken?: string;
+    signedUrl?: string;
+    mutate?: (request: { body: Buffer; headers: Record<string, string>; path: string }) => void;
+  } = {},
 ): Promise<Response> {
   const signed = signedTwilioRequest({
     authToken: options.authToken ?? TWILIO_TEST_AUTH_TOKEN,
@@ -71,5 +90,9 @@ export async function postSigned(
   });
   const request = { body: signed.body, headers: { ...signed.headers }, path: WEBHOOK_PATH };
   options.mutate?.(request);
-  return fetch(gatewayUrl + request.path, { method: 'POST', headers: request.headers, body: request.body });
+  return fetch(gatewayUrl + request.path, {
+    method: 'POST',
+    headers: request.headers,
+    body: request.body,
+  });
 }

@@ -16,7 +16,10 @@ export interface GatewayProcess {
  * The gateway as a separate OS process (`src/main.ts` through ts-node), so a test can SIGKILL it
  * and start it again on the same data directory.
  */
-export async function startGatewayProcess(env: Record<string, string>, port: number): Promise<GatewayProcess> {
+export async function startGatewayProcess(
+  env: Record<string, string>,
+  port: number,
+): Promise<GatewayProcess> {
   let output = '';
   const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
     cwd: ROOT,
@@ -25,7 +28,9 @@ export async function startGatewayProcess(env: Record<string, string>, port: num
   });
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
   const url = `http://127.0.0.1:${port}`;
   await waitFor(
     'the gateway process to listen',

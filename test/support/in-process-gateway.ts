@@ -10,11 +10,15 @@ export interface InProcessGateway {
 }
 
 /** The real application on a real loopback socket, with its logs captured. */
-export async function startInProcessGateway(env: Record<string, string>): Promise<InProcessGateway> {
+export async function startInProcessGateway(
+  env: Record<string, string>,
+): Promise<InProcessGateway> {
   const logs: Record<string, unknown>[] = [];
   const app = await createApp({
     env,
-    logDestination: { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) },
+    logDestination: {
+      write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>),
+    },
   });
   await app.listen({ port: Number(env.PORT ?? 0), host: '127.0.0.1' });
   const address = app.getHttpServer().address();

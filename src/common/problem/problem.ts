@@ -47,7 +47,11 @@ const FASTIFY_CODES: Record<string, ProblemCode> = {
   FST_ERR_CTP_INVALID_JSON_BODY: ProblemCode.MalformedPayload,
 };
 
-function fromCode(code: ProblemCode, detail: string, extensions: Record<string, unknown> = {}): Problem {
+function fromCode(
+  code: ProblemCode,
+  detail: string,
+  extensions: Record<string, unknown> = {},
+): Problem {
   const [status, title] = statusAndTitle(code);
   return { code, status, title, detail, extensions };
 }
@@ -66,15 +70,26 @@ export function toProblem(exception: unknown): Problem {
     if (status === 413) return fromCode(ProblemCode.PayloadTooLarge, exception.message);
     if (status === 415) return fromCode(ProblemCode.UnsupportedMediaType, exception.message);
     if (status >= 400 && status < 500) {
-      return { ...fromCode(ProblemCode.BadRequest, exception.message), status, title: exception.name };
+      return {
+        ...fromCode(ProblemCode.BadRequest, exception.message),
+        status,
+        title: exception.name,
+      };
     }
   }
   const fastify = exception as { code?: unknown; statusCode?: unknown; message?: unknown };
   if (typeof fastify.code === 'string' && fastify.code in FASTIFY_CODES) {
     return fromCode(FASTIFY_CODES[fastify.code], String(fastify.message));
   }
-  if (typeof fastify.statusCode === 'number' && fastify.statusCode >= 400 && fastify.statusCode < 500) {
-    return { ...fromCode(ProblemCode.BadRequest, String(fastify.message)), status: fastify.statusCode };
+  if (
+    typeof fastify.statusCode === 'number' &&
+    fastify.statusCode >= 400 &&
+    fastify.statusCode < 500
+  ) {
+    return {
+      ...fromCode(ProblemCode.BadRequest, String(fastify.message)),
+      status: fastify.statusCode,
+    };
   }
   return fromCode(ProblemCode.Internal, 'The gateway could not handle this request');
 }

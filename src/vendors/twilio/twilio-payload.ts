@@ -1,4 +1,3 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import {
   GatewayError,
   MalformedPayloadError,
@@ -6,6 +5,7 @@ import {
   UnprocessablePayloadError,
 } from '../../common/problem/gateway-error';
 import type { InboundMessage, MediaRef, MessageKind } from '../inbound-message';
+import { toE164 } from '../phone-number';
 import type { WebhookRequest } from '../webhook-vendor';
 import { decodeForm, decodeUtf8, formPairsToRecord } from './twilio-form';
 import { TWILIO_FORM, TWILIO_JSON, TWILIO_VENDOR_NAME } from './twilio.constants';
@@ -22,11 +22,6 @@ const NUM_MEDIA_SHAPE = /^\d{1,3}$/;
 const MEDIA_URL_NAME = /^MediaUrl(\d{1,3})$/;
 /** Channel addresses such as `whatsapp:+14155238886` or `rcs:+1...`. */
 const CHANNEL_PREFIX = /^[a-z][a-z0-9-]*:/i;
-/**
- * libphonenumber-js also extracts numbers out of free text ("call +1 415 ..."); only accept
- * strings that are a formatted number and nothing else, with the country code ('+').
- */
-const PHONE_LIKE = /^\+[0-9 ().-]{2,30}$/;
 
 /** Field names: Twilio's webhook name first, then the Message resource (seed) spelling. */
 const FIELDS = {
@@ -62,10 +57,7 @@ function readField(payload: Payload, field: FieldName, style: BodyStyle): string
 
 /** E.164 for a phone number, with any channel prefix dropped; undefined when it is none. */
 export function twilioAddressToE164(address: string): string | undefined {
-  const bare = address.replace(CHANNEL_PREFIX, '').trim();
-  if (!PHONE_LIKE.test(bare)) return undefined;
-  const parsed = parsePhoneNumberFromString(bare);
-  return parsed?.isValid() ? parsed.number : undefined;
+  return toE164(address.replace(CHANNEL_PREFIX, '').trim());
 }
 
 function readMedia(payload: Payload, style: BodyStyle): MediaRef[] {

@@ -48,12 +48,21 @@ export function computeTwilioSignature(
   url: string,
   params: TwilioParams = [],
 ): string {
+  return hmacSha1Base64(authToken, url + twilioParamString(params));
+}
+
+/** The parameter part of the signed string; built once when several URL forms are tried. */
+export function twilioParamString(params: TwilioParams): string {
   const grouped = groupByName(params);
-  let data = url;
+  let data = '';
   for (const name of [...grouped.keys()].sort(byCodeUnit)) {
     const values = [...new Set(grouped.get(name))].sort(byCodeUnit);
     for (const value of values) data += name + value;
   }
+  return data;
+}
+
+function hmacSha1Base64(authToken: string, data: string): string {
   return createHmac('sha1', authToken).update(data, 'utf8').digest('base64');
 }
 
@@ -160,9 +169,10 @@ export function verifyTwilioSignature(check: TwilioSignatureCheck): void {
   }
 
   // Every candidate is computed and compared, so timing does not reveal which form matched.
+  const paramString = twilioParamString(params);
   let matched = false;
   for (const candidate of twilioUrlCandidates(check.url)) {
-    const expected = computeTwilioSignature(check.authToken, candidate, params);
+    const expected = hmacSha1Base64(check.authToken, candidate + paramString);
     matched = safeEqual(signature, expected) || matched;
   }
   if (!matched) throw new SignatureRejectedError('signature mismatch');

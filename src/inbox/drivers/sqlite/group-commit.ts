@@ -32,7 +32,8 @@ export class GroupCommitter {
   constructor(private readonly options: GroupCommitOptions) {}
 
   submit<T>(run: () => T): Promise<T> {
-    if (this.closed) return Promise.reject(this.options.onCommitError(new Error('store is closed')));
+    if (this.closed)
+      return Promise.reject(this.options.onCommitError(new Error('store is closed')));
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ run, resolve: resolve as (value: unknown) => void, reject });
       if (this.queue.length >= this.options.maxBatch) this.flush();
@@ -73,7 +74,8 @@ export class GroupCommitter {
 
   private schedule(): void {
     if (this.timer || this.immediate) return;
-    if (this.options.windowMs > 0) this.timer = setTimeout(() => this.flush(), this.options.windowMs);
+    if (this.options.windowMs > 0)
+      this.timer = setTimeout(() => this.flush(), this.options.windowMs);
     else this.immediate = setImmediate(() => this.flush());
   }
 }

@@ -20,7 +20,10 @@ function message(messageId: string, from = '+14155552671'): InboundMessage {
 }
 
 function openStore(file = join(mkdtempSync(join(tmpdir(), 'inbox-')), 'inbox.sqlite')) {
-  return { file, store: new SqliteInboxStore({ file, groupCommitMaxBatch: 512, groupCommitWindowMs: 0 }) };
+  return {
+    file,
+    store: new SqliteInboxStore({ file, groupCommitMaxBatch: 512, groupCommitWindowMs: 0 }),
+  };
 }
 
 describe('SqliteInboxStore', () => {
@@ -34,7 +37,9 @@ describe('SqliteInboxStore', () => {
 
   it('dedupes concurrent deliveries of one message committed in the same group', async () => {
     const { store } = openStore();
-    const results = await Promise.all(Array.from({ length: 5 }, () => store.accept([message('SM2')])));
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => store.accept([message('SM2')])),
+    );
     expect(results.flatMap((r) => r.outcomes).sort()).toEqual([
       'duplicate',
       'duplicate',
@@ -54,7 +59,11 @@ describe('SqliteInboxStore', () => {
     await store.deadLetter(second.seq, 1, { message: 'B2C answered 400', detail: { status: 400 } });
     await store.close();
 
-    const reopened = new SqliteInboxStore({ file, groupCommitMaxBatch: 10, groupCommitWindowMs: 0 });
+    const reopened = new SqliteInboxStore({
+      file,
+      groupCommitMaxBatch: 10,
+      groupCommitWindowMs: 0,
+    });
     const pending = await reopened.due(Date.now(), 10, new Set());
     expect(pending.map((m) => [m.message.messageId, m.checkpoint])).toEqual([
       ['SM3', { contactId: 7, incidentAttemptedAt: 123 }],
@@ -74,7 +83,9 @@ describe('SqliteInboxStore', () => {
     expect([a.message.messageId, b.message.messageId]).toEqual(['A', 'B']);
     await store.scheduleRetry(a.seq, 1, Date.now() + 60_000, { message: 'timeout' });
     const now = Date.now();
-    expect((await store.due(now, 10, new Set([b.seq]))).map((m) => m.message.messageId)).toEqual(['C']);
+    expect((await store.due(now, 10, new Set([b.seq]))).map((m) => m.message.messageId)).toEqual([
+      'C',
+    ]);
     expect(await store.nextDueAt()).toBeLessThanOrEqual(now);
     await store.markDelivered(b.seq, 'delivered', { contactId: 1, incidentId: 2 });
     expect((await store.get('twilio', 'B'))?.state).toBe('delivered');
@@ -83,9 +94,9 @@ describe('SqliteInboxStore', () => {
 
   it('refuses a second process-level owner of the same file', async () => {
     const { file, store } = openStore();
-    expect(() => new SqliteInboxStore({ file, groupCommitMaxBatch: 1, groupCommitWindowMs: 0 })).toThrow(
-      InboxLockedError,
-    );
+    expect(
+      () => new SqliteInboxStore({ file, groupCommitMaxBatch: 1, groupCommitWindowMs: 0 }),
+    ).toThrow(InboxLockedError);
     await store.close();
   });
 

@@ -90,7 +90,9 @@ export class SqliteInboxStore implements InboxStore {
     }));
     return this.committer.submit(() => ({
       outcomes: rows.map((row) =>
-        this.statements.insert.run(row).changes === 1 ? ('stored' as const) : ('duplicate' as const),
+        this.statements.insert.run(row).changes === 1
+          ? ('stored' as const)
+          : ('duplicate' as const),
       ),
     }));
   }
@@ -185,7 +187,9 @@ function prepareStatements(db: Database.Database) {
     nextDue: db.prepare(
       `SELECT MIN(next_attempt_at) AS at FROM inbox_messages WHERE state = 'pending'`,
     ),
-    checkpoint: db.prepare(`UPDATE inbox_messages SET checkpoint = ?, updated_at = ? WHERE seq = ?`),
+    checkpoint: db.prepare(
+      `UPDATE inbox_messages SET checkpoint = ?, updated_at = ? WHERE seq = ?`,
+    ),
     finish: db.prepare(
       `UPDATE inbox_messages SET state = ?, checkpoint = ?, last_error = NULL, updated_at = ?
        WHERE seq = ?`,
