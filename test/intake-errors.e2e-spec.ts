@@ -1,3 +1,4 @@
+import { SqliteInboxStore } from '../src/inbox/drivers/sqlite/sqlite-inbox.store';
 import { INBOX_STORE, type InboxStore } from '../src/inbox/inbox-store.port';
 import { signedTwilioRequest, TWILIO_TEST_AUTH_TOKEN } from '../src/vendors/twilio/fixtures';
 import { TEST_PUBLIC_BASE_URL } from './support/gateway-env';
@@ -141,8 +142,9 @@ describe('intake refusals', () => {
   });
 
   it('answers 503 with Retry-After, never 200, when the store cannot commit, and recovers', async () => {
-    const db = (store() as unknown as { db: { pragma(statement: string): void } }).db;
-    db.pragma('query_only = ON');
+    // The inbox connection refusing writes stands for a full or failing disk.
+    const inbox = store() as SqliteInboxStore;
+    await inbox.pragma('query_only = ON');
     try {
       const messageSid = nextSid();
       const response = await postSigned(gw.url, smsParams(messageSid));
@@ -158,7 +160,7 @@ describe('intake refusals', () => {
         error: { store: { status: 'down' } },
       });
     } finally {
-      db.pragma('query_only = OFF');
+      await inbox.pragma('query_only = OFF');
     }
     const messageSid = nextSid();
     expect((await postSigned(gw.url, smsParams(messageSid))).status).toBe(200);

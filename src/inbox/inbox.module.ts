@@ -14,8 +14,8 @@ export const INBOX_FILE = 'inbox.sqlite';
   providers: [
     {
       provide: INBOX_STORE,
-      useFactory: (config: GatewayConfig): InboxStore =>
-        new SqliteInboxStore({
+      useFactory: (config: GatewayConfig): Promise<InboxStore> =>
+        SqliteInboxStore.open({
           file: join(config.storage.dataDir, INBOX_FILE),
           groupCommitMaxBatch: config.storage.groupCommitMaxBatch,
           groupCommitWindowMs: config.storage.groupCommitWindowMs,

@@ -1,63 +1,71 @@
 import { GroupCommitter } from './group-commit';
 
-function committer(overrides: { maxBatch?: number; windowMs?: number; fail?: () => boolean } = {}) {
-  const transactions: number[] = [];
-  const group = new GroupCommitter({
-    maxBatch: overrides.maxBatch ?? 100,
-    windowMs: overrides.windowMs ?? 0,
-    transaction: (work) => {
-      if (overrides.fail?.()) throw new Error('disk I/O error');
-      work();
-      transactions.push(transactions.length + 1);
+function committer(options: { maxBatch?: number; windowMs?: number; commitMs?: number } = {}) {
+  const batches: number[][] = [];
+  let failing = false;
+  const group = new GroupCommitter<number, number>({
+    maxBatch: options.maxBatch ?? 100,
+    windowMs: options.windowMs ?? 0,
+    commit: async (writes) => {
+      if (options.commitMs) await new Promise((resolve) => setTimeout(resolve, options.commitMs));
+      if (failing) throw new Error('disk I/O error');
+      batches.push(writes);
+      return writes.map((write) => write * 10);
     },
-    onCommitError: (error) => new Error(`store unavailable: ${(error as Error).message}`),
+    closedError: () => new Error('store is closed'),
   });
-  return { group, transactions };
+  return { group, batches, fail: (on: boolean) => (failing = on) };
 }
 
 describe('GroupCommitter', () => {
-  it('commits writes submitted in the same turn in one transaction', async () => {
-    const { group, transactions } = committer();
-    const results = await Promise.all([1, 2, 3, 4, 5].map((n) => group.submit(() => n * 10)));
-    expect(results).toEqual([10, 20, 30, 40, 50]);
-    expect(transactions).toHaveLength(1);
+  it('commits writes submitted in the same turn in one batch, results in order', async () => {
+    const { group, batches } = committer();
+    expect(await Promise.all([1, 2, 3, 4, 5].map((n) => group.submit(n)))).toEqual([
+      10, 20, 30, 40, 50,
+    ]);
+    expect(batches).toEqual([[1, 2, 3, 4, 5]]);
     expect(group.stats).toEqual({ commits: 1, writes: 5 });
   });
 
   it('commits a lone write without waiting for a timer', async () => {
     const { group } = committer();
     const started = process.hrtime.bigint();
-    await group.submit(() => 'ok');
-    const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
+    await group.submit(1);
     // setImmediate runs within the same loop iteration; a timer-based design would take ≥1 ms.
-    expect(elapsedMs).toBeLessThan(50);
-    expect(group.stats.commits).toBe(1);
+    expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(50);
   });
 
-  it('commits at once when maxBatch writes are waiting', async () => {
-    const { group } = committer({ maxBatch: 2 });
-    const all = Promise.all([group.submit(() => 1), group.submit(() => 2), group.submit(() => 3)]);
-    await all;
-    expect(group.stats.commits).toBe(2);
+  it('gathers writes that arrive during a commit into the next batch', async () => {
+    const { group, batches } = committer({ commitMs: 30 });
+    const first = group.submit(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    const later = [2, 3, 4].map((n) => group.submit(n));
+    await Promise.all([first, ...later]);
+    expect(batches).toEqual([[1], [2, 3, 4]]);
   });
 
-  it('rejects every write of a failed commit and resolves none', async () => {
-    let failing = true;
-    const { group } = committer({ fail: () => failing });
-    const outcomes = await Promise.allSettled([group.submit(() => 1), group.submit(() => 2)]);
+  it('never puts more than maxBatch writes in one commit', async () => {
+    const { group, batches } = committer({ maxBatch: 2 });
+    await Promise.all([1, 2, 3, 4, 5].map((n) => group.submit(n)));
+    expect(batches).toEqual([[1, 2], [3, 4], [5]]);
+  });
+
+  it('rejects every write of a failed commit, then commits again once the store recovers', async () => {
+    const { group, fail } = committer();
+    fail(true);
+    const outcomes = await Promise.allSettled([group.submit(1), group.submit(2)]);
     expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
-    expect((outcomes[0] as PromiseRejectedResult).reason).toEqual(
-      new Error('store unavailable: disk I/O error'),
-    );
-    failing = false;
-    await expect(group.submit(() => 3)).resolves.toBe(3);
+    expect((outcomes[0] as PromiseRejectedResult).reason).toEqual(new Error('disk I/O error'));
+    fail(false);
+    await expect(group.submit(3)).resolves.toBe(30);
   });
 
-  it('refuses writes after close, having committed what was queued', async () => {
-    const { group } = committer({ windowMs: 1000 });
-    const queued = group.submit(() => 'queued');
-    group.close();
-    await expect(queued).resolves.toBe('queued');
-    await expect(group.submit(() => 'late')).rejects.toThrow('store is closed');
+  it('commits what is queued on close and refuses writes after it', async () => {
+    const { group, batches } = committer({ windowMs: 1000 });
+    const queued = group.submit(7);
+    await group.close();
+    await expect(queued).resolves.toBe(70);
+    expect(batches).toEqual([[7]]);
+    await expect(group.submit(8)).rejects.toThrow('store is closed');
   });
 });

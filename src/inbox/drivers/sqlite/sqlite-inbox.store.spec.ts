@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StoreUnavailableError } from '../../../common/problem/gateway-error';
@@ -19,16 +19,16 @@ function message(messageId: string, from = '+14155552671'): InboundMessage {
   };
 }
 
-function openStore(file = join(mkdtempSync(join(tmpdir(), 'inbox-')), 'inbox.sqlite')) {
+async function openStore(file = join(mkdtempSync(join(tmpdir(), 'inbox-')), 'inbox.sqlite')) {
   return {
     file,
-    store: new SqliteInboxStore({ file, groupCommitMaxBatch: 512, groupCommitWindowMs: 0 }),
+    store: await SqliteInboxStore.open({ file, groupCommitMaxBatch: 512, groupCommitWindowMs: 0 }),
   };
 }
 
 describe('SqliteInboxStore', () => {
   it('stores a message once and reports a redelivery as a duplicate', async () => {
-    const { store } = openStore();
+    const { store } = await openStore();
     expect(await store.accept([message('SM1')])).toEqual({ outcomes: ['stored'] });
     expect(await store.accept([message('SM1')])).toEqual({ outcomes: ['duplicate'] });
     expect(await store.counts()).toEqual({ pending: 1, delivered: 0, skipped: 0, dead: 0 });
@@ -36,7 +36,7 @@ describe('SqliteInboxStore', () => {
   });
 
   it('dedupes concurrent deliveries of one message committed in the same group', async () => {
-    const { store } = openStore();
+    const { store } = await openStore();
     const results = await Promise.all(
       Array.from({ length: 5 }, () => store.accept([message('SM2')])),
     );
@@ -52,14 +52,14 @@ describe('SqliteInboxStore', () => {
   });
 
   it('keeps messages, checkpoints and dead letters across a reopen', async () => {
-    const { file, store } = openStore();
+    const { file, store } = await openStore();
     await store.accept([message('SM3'), message('SM4')]);
     const [first, second] = await store.due(Date.now(), 10, new Set());
     await store.saveCheckpoint(first.seq, { contactId: 7, incidentAttemptedAt: 123 });
     await store.deadLetter(second.seq, 1, { message: 'B2C answered 400', detail: { status: 400 } });
     await store.close();
 
-    const reopened = new SqliteInboxStore({
+    const reopened = await SqliteInboxStore.open({
       file,
       groupCommitMaxBatch: 10,
       groupCommitWindowMs: 0,
@@ -75,7 +75,7 @@ describe('SqliteInboxStore', () => {
   });
 
   it('hands out due messages oldest first, honouring retry times and exclusions', async () => {
-    const { store } = openStore();
+    const { store } = await openStore();
     await store.accept([message('A')]);
     await store.accept([message('B')]);
     await store.accept([message('C')]);
@@ -93,22 +93,23 @@ describe('SqliteInboxStore', () => {
   });
 
   it('refuses a second process-level owner of the same file', async () => {
-    const { file, store } = openStore();
-    expect(
-      () => new SqliteInboxStore({ file, groupCommitMaxBatch: 1, groupCommitWindowMs: 0 }),
-    ).toThrow(InboxLockedError);
+    const { file, store } = await openStore();
+    await expect(
+      SqliteInboxStore.open({ file, groupCommitMaxBatch: 1, groupCommitWindowMs: 0 }),
+    ).rejects.toBeInstanceOf(InboxLockedError);
     await store.close();
   });
 
   it('rejects with StoreUnavailableError when the file cannot be written', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'inbox-ro-'));
-    const { store } = openStore(join(dir, 'inbox.sqlite'));
+    const { store } = await openStore(join(dir, 'inbox.sqlite'));
     await store.accept([message('before')]);
-    // Make the WAL unwritable from inside: a read-only database connection cannot commit.
-    (store as unknown as { db: { pragma(s: string): void } }).db.pragma('query_only = ON');
+    // A connection that may no longer write stands for a disk that refuses writes.
+    await store.pragma('query_only = ON');
     await expect(store.accept([message('after')])).rejects.toBeInstanceOf(StoreUnavailableError);
     await expect(store.probeWrite()).rejects.toThrow(/the inbox could not commit/);
-    chmodSync(dir, 0o755);
+    await store.pragma('query_only = OFF');
+    await expect(store.accept([message('after')])).resolves.toEqual({ outcomes: ['stored'] });
     await store.close();
   });
 });

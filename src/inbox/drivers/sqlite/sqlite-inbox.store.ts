@@ -1,6 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { StoreUnavailableError } from '../../../common/problem/gateway-error';
 import type { InboundMessage } from '../../../vendors/inbound-message';
 import type {
@@ -12,7 +11,18 @@ import type {
   StoredMessage,
 } from '../../inbox-store.port';
 import { GroupCommitter } from './group-commit';
-import { INBOX_SCHEMA } from './sqlite-inbox.schema';
+import { InboxLockedError } from './sqlite-inbox.engine';
+import type {
+  InboxQuery,
+  InboxWrite,
+  MessageRow,
+  ThreadError,
+  ThreadOptions,
+  ThreadReply,
+  ThreadRequest,
+} from './sqlite-inbox.protocol';
+
+export { InboxLockedError } from './sqlite-inbox.engine';
 
 export interface SqliteInboxOptions {
   file: string;
@@ -21,56 +31,52 @@ export interface SqliteInboxOptions {
   now?: () => number;
 }
 
-interface MessageRow {
-  seq: number;
-  payload: string;
-  state: MessageState;
-  attempts: number;
-  next_attempt_at: number;
-  checkpoint: string;
-  last_error: string | null;
-  received_at: number;
-  updated_at: number;
-}
-
-/** Thrown at start-up when another process holds the inbox file. */
-export class InboxLockedError extends Error {}
+type Pending = { resolve: (result: unknown) => void; reject: (error: Error) => void };
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /**
- * The embedded inbox: SQLite in WAL mode with synchronous=FULL, so a commit is on stable storage
- * when it returns. The file is opened in exclusive locking mode: one gateway process owns it, and
- * a second one fails at start instead of delivering the same messages twice.
+ * The embedded inbox: SQLite on a thread of its own (see SqliteInboxEngine), fed by a group
+ * committer on the event loop. `accept` resolves only after the commit that holds its messages.
  */
 export class SqliteInboxStore implements InboxStore {
-  private readonly db: Database.Database;
-  private readonly committer: GroupCommitter;
-  private readonly now: () => number;
-  private readonly statements: Statements;
+  private readonly pending = new Map<number, Pending>();
+  private readonly committer: GroupCommitter<InboxWrite, unknown>;
+  private nextId = 1;
+  private failure: Error | undefined;
 
-  constructor(options: SqliteInboxOptions) {
-    this.now = options.now ?? Date.now;
-    if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
-    this.db = new Database(options.file);
-    try {
-      this.db.pragma('locking_mode = EXCLUSIVE');
-      this.db.pragma('journal_mode = WAL');
-      this.db.pragma('synchronous = FULL');
-      this.db.exec(INBOX_SCHEMA);
-    } catch (error) {
-      this.db.close();
-      if ((error as { code?: string }).code === 'SQLITE_BUSY') {
-        throw new InboxLockedError(`${options.file} is in use by another gateway process`);
-      }
-      throw error;
-    }
-    this.statements = prepareStatements(this.db);
-    this.committer = new GroupCommitter({
+  private constructor(
+    private readonly worker: Worker,
+    options: SqliteInboxOptions,
+    private readonly now: () => number = options.now ?? Date.now,
+  ) {
+    this.committer = new GroupCommitter<InboxWrite, unknown>({
       maxBatch: options.groupCommitMaxBatch,
       windowMs: options.groupCommitWindowMs,
-      transaction: (work) => this.db.transaction(work)(),
-      onCommitError: (error) =>
-        new StoreUnavailableError(`the inbox could not commit: ${describeSqliteError(error)}`),
+      commit: async (writes) =>
+        (await this.call({ kind: 'commit', writes }, 'commit')) as unknown[],
+      closedError: () => new StoreUnavailableError('the inbox is closed'),
     });
+    worker.on('message', (reply: ThreadReply) => this.settle(reply));
+    worker.on('error', (error) => this.fail(error));
+    worker.on('exit', (code) => this.fail(new Error(`the inbox thread exited (${code})`)));
+  }
+
+  /** Opens the database on its thread; rejects (e.g. InboxLockedError) when it cannot. */
+  static async open(options: SqliteInboxOptions): Promise<SqliteInboxStore> {
+    const worker = startThread({ file: options.file });
+    await new Promise<void>((resolve, reject) => {
+      worker.once('error', reject);
+      worker.once('message', (reply: ThreadReply) => {
+        worker.off('error', reject);
+        if ('ready' in reply && reply.ready) return resolve();
+        const error = 'error' in reply ? reply.error : { name: 'Error', message: 'no reply' };
+        void worker.terminate();
+        reject(
+          error.name === 'InboxLockedError' ? new InboxLockedError(error.message) : toError(error),
+        );
+      });
+    });
+    return new SqliteInboxStore(worker, options);
   }
 
   /** Commits and fsyncs so far, for the benchmark and metrics. */
@@ -78,29 +84,24 @@ export class SqliteInboxStore implements InboxStore {
     return { ...this.committer.stats };
   }
 
-  accept(messages: readonly InboundMessage[]): Promise<AcceptResult> {
-    const now = this.now();
-    // Serialize outside the transaction: a payload that cannot be serialized is the caller's
-    // problem, not a reason to fail everyone else's commit.
+  async accept(messages: readonly InboundMessage[]): Promise<AcceptResult> {
     const rows = messages.map((message) => ({
       vendor: message.vendor,
       messageId: message.messageId,
       payload: JSON.stringify(message),
-      now,
     }));
-    return this.committer.submit(() => ({
-      outcomes: rows.map((row) =>
-        this.statements.insert.run(row).changes === 1
-          ? ('stored' as const)
-          : ('duplicate' as const),
-      ),
-    }));
+    const outcomes = await this.committer.submit({ op: 'insert', rows, now: this.now() });
+    return { outcomes: outcomes as AcceptResult['outcomes'] };
   }
 
   async due(now: number, limit: number, exclude: ReadonlySet<number>): Promise<StoredMessage[]> {
     // Asking for `exclude.size` more rows than needed and filtering is simpler than an IN list,
     // and the in-flight set is bounded by the worker's concurrency.
-    const rows = this.statements.due.all(now, limit + exclude.size) as MessageRow[];
+    const rows = (await this.query({
+      op: 'due',
+      now,
+      limit: limit + exclude.size,
+    })) as MessageRow[];
     return rows
       .filter((row) => !exclude.has(row.seq))
       .slice(0, limit)
@@ -108,110 +109,119 @@ export class SqliteInboxStore implements InboxStore {
   }
 
   async nextDueAt(): Promise<number | undefined> {
-    const row = this.statements.nextDue.get() as { at: number | null } | undefined;
-    return row?.at ?? undefined;
+    return (await this.query({ op: 'nextDue' })) as number | undefined;
   }
 
-  saveCheckpoint(seq: number, checkpoint: DeliveryCheckpoint): Promise<void> {
-    const json = JSON.stringify(checkpoint);
-    return this.committer.submit(() => {
-      this.statements.checkpoint.run(json, this.now(), seq);
-    });
+  async saveCheckpoint(seq: number, checkpoint: DeliveryCheckpoint): Promise<void> {
+    await this.write({ op: 'checkpoint', seq, checkpoint: JSON.stringify(checkpoint) });
   }
 
-  markDelivered(
+  async markDelivered(
     seq: number,
     state: 'delivered' | 'skipped',
     checkpoint: DeliveryCheckpoint,
   ): Promise<void> {
-    const json = JSON.stringify(checkpoint);
-    return this.committer.submit(() => {
-      this.statements.finish.run(state, json, this.now(), seq);
-    });
+    await this.write({ op: 'finish', seq, state, checkpoint: JSON.stringify(checkpoint) });
   }
 
-  scheduleRetry(seq: number, attempts: number, at: number, error: unknown): Promise<void> {
-    const json = JSON.stringify(error);
-    return this.committer.submit(() => {
-      this.statements.retry.run(attempts, at, json, this.now(), seq);
-    });
+  async scheduleRetry(seq: number, attempts: number, at: number, error: unknown): Promise<void> {
+    await this.write({ op: 'retry', seq, attempts, at, error: JSON.stringify(error) });
   }
 
-  deadLetter(seq: number, attempts: number, error: unknown): Promise<void> {
-    const json = JSON.stringify(error);
-    return this.committer.submit(() => {
-      this.statements.dead.run(attempts, json, this.now(), seq);
-    });
+  async deadLetter(seq: number, attempts: number, error: unknown): Promise<void> {
+    await this.write({ op: 'dead', seq, attempts, error: JSON.stringify(error) });
   }
 
   async get(vendor: string, messageId: string): Promise<StoredMessage | undefined> {
-    const row = this.statements.get.get(vendor, messageId) as MessageRow | undefined;
+    const row = (await this.query({ op: 'get', vendor, messageId })) as MessageRow | undefined;
     return row ? toStoredMessage(row) : undefined;
   }
 
   async list(state: MessageState, limit: number): Promise<StoredMessage[]> {
-    return (this.statements.list.all(state, limit) as MessageRow[]).map(toStoredMessage);
+    return ((await this.query({ op: 'list', state, limit })) as MessageRow[]).map(toStoredMessage);
   }
 
   async counts(): Promise<InboxCounts> {
-    const counts: InboxCounts = { pending: 0, delivered: 0, skipped: 0, dead: 0 };
-    for (const row of this.statements.counts.all() as { state: MessageState; n: number }[]) {
-      counts[row.state] = row.n;
-    }
-    return counts;
+    return (await this.query({ op: 'counts' })) as InboxCounts;
   }
 
-  probeWrite(): Promise<void> {
-    return this.committer.submit(() => {
-      this.statements.probe.run(this.now());
-    });
+  async probeWrite(): Promise<void> {
+    await this.write({ op: 'probe' });
+  }
+
+  /**
+   * Runs a PRAGMA on the inbox connection, for maintenance and diagnostics (e.g.
+   * `wal_checkpoint(TRUNCATE)`, `integrity_check`, or `max_page_count` to cap its size).
+   */
+  pragma(pragma: string): Promise<unknown> {
+    return this.query({ op: 'pragma', pragma });
   }
 
   async close(): Promise<void> {
-    this.committer.close();
-    if (this.db.open) this.db.close();
+    await this.committer.close();
+    if (this.failure) return;
+    await this.call({ kind: 'close' }, 'close').catch(() => undefined);
+    await this.worker.terminate();
+  }
+
+  private write(write: DistributiveOmit<InboxWrite, 'now'>): Promise<unknown> {
+    return this.committer.submit({ ...write, now: this.now() });
+  }
+
+  private query(query: InboxQuery): Promise<unknown> {
+    return this.call({ kind: 'query', query }, query.op);
+  }
+
+  private call(request: DistributiveOmit<ThreadRequest, 'id'>, what: string): Promise<unknown> {
+    if (this.failure) return Promise.reject(unavailable(what, this.failure));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject: (error) => reject(unavailable(what, error)) });
+      this.worker.postMessage({ ...request, id });
+    });
+  }
+
+  private settle(reply: ThreadReply): void {
+    if (!('ok' in reply)) return;
+    const pending = this.pending.get(reply.id);
+    if (!pending) return;
+    this.pending.delete(reply.id);
+    if (reply.ok) pending.resolve(reply.result);
+    else pending.reject(toError(reply.error));
+  }
+
+  /** The thread is gone: everything waiting fails, and so does everything after. */
+  private fail(error: Error): void {
+    this.failure ??= error;
+    for (const pending of this.pending.values()) pending.reject(error);
+    this.pending.clear();
   }
 }
 
-function prepareStatements(db: Database.Database) {
-  return {
-    insert: db.prepare(
-      `INSERT INTO inbox_messages (vendor, message_id, payload, next_attempt_at, received_at, updated_at)
-       VALUES (@vendor, @messageId, @payload, @now, @now, @now)
-       ON CONFLICT (vendor, message_id) DO NOTHING`,
-    ),
-    due: db.prepare(
-      `SELECT * FROM inbox_messages WHERE state = 'pending' AND next_attempt_at <= ?
-       ORDER BY next_attempt_at, seq LIMIT ?`,
-    ),
-    nextDue: db.prepare(
-      `SELECT MIN(next_attempt_at) AS at FROM inbox_messages WHERE state = 'pending'`,
-    ),
-    checkpoint: db.prepare(
-      `UPDATE inbox_messages SET checkpoint = ?, updated_at = ? WHERE seq = ?`,
-    ),
-    finish: db.prepare(
-      `UPDATE inbox_messages SET state = ?, checkpoint = ?, last_error = NULL, updated_at = ?
-       WHERE seq = ?`,
-    ),
-    retry: db.prepare(
-      `UPDATE inbox_messages SET attempts = ?, next_attempt_at = ?, last_error = ?, updated_at = ?
-       WHERE seq = ?`,
-    ),
-    dead: db.prepare(
-      `UPDATE inbox_messages SET state = 'dead', attempts = ?, last_error = ?, updated_at = ?
-       WHERE seq = ?`,
-    ),
-    get: db.prepare(`SELECT * FROM inbox_messages WHERE vendor = ? AND message_id = ?`),
-    list: db.prepare(`SELECT * FROM inbox_messages WHERE state = ? ORDER BY seq LIMIT ?`),
-    counts: db.prepare(`SELECT state, COUNT(*) AS n FROM inbox_messages GROUP BY state`),
-    probe: db.prepare(
-      `INSERT INTO inbox_probe (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at`,
-    ),
-  };
+/**
+ * Built code runs the compiled thread file; tests and ts-node run the TypeScript source, which
+ * a fresh thread can only load through ts-node's require hook (a devDependency).
+ */
+function startThread(options: ThreadOptions): Worker {
+  const compiled = __filename.endsWith('.js');
+  const file = join(__dirname, `sqlite-inbox.thread.${compiled ? 'js' : 'ts'}`);
+  return new Worker(file, {
+    workerData: options,
+    execArgv: compiled ? [] : ['--require', 'ts-node/register/transpile-only'],
+  });
 }
 
-type Statements = ReturnType<typeof prepareStatements>;
+function toError(error: ThreadError): Error {
+  return Object.assign(new Error(error.message), { name: error.name, code: error.code });
+}
+
+/** SQLite's code and message name the condition (SQLITE_FULL, SQLITE_READONLY, ...). */
+function unavailable(what: string, error: Error): StoreUnavailableError {
+  const code = (error as { code?: string }).code;
+  return new StoreUnavailableError(
+    `the inbox could not ${what}: ${code ? `${code}: ` : ''}${error.message}`,
+  );
+}
 
 function toStoredMessage(row: MessageRow): StoredMessage {
   return {
@@ -225,13 +235,4 @@ function toStoredMessage(row: MessageRow): StoredMessage {
     receivedAt: row.received_at,
     updatedAt: row.updated_at,
   };
-}
-
-/** SQLite's code and message, which name the condition (SQLITE_FULL, SQLITE_READONLY, ...). */
-function describeSqliteError(error: unknown): string {
-  if (error instanceof Error) {
-    const code = (error as { code?: string }).code;
-    return code ? `${code}: ${error.message}` : error.message;
-  }
-  return String(error);
 }
