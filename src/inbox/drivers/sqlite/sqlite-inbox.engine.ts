@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { InboxCounts, MessageState } from '../../inbox-store.port';
-import type { InboxQuery, InboxWrite, MessageRow } from './sqlite-inbox.protocol';
+import type { InboxQuery, InboxWrite } from './sqlite-inbox.protocol';
 import { INBOX_SCHEMA } from './sqlite-inbox.schema';
 
 /** Thrown at start-up when another process holds the inbox file. */
