@@ -94,6 +94,48 @@ describe('signed Twilio webhook → B2C incident (real HTTP, real emulator)', ()
     expect(note.text).toContain(`"MessageSid": "${messageSid}"`);
   });
 
+  it('stores each status callback once and opens no incident for it', async () => {
+    const messageSid = nextSid();
+    const status = (value: string) =>
+      smsParams(messageSid, { MessageStatus: value, SmsStatus: value, From: 'ACME', Body: '' });
+    for (const value of ['sent', 'delivered', 'delivered']) {
+      const response = await postSigned(gw.url, status(value));
+      expect(response.status).toBe(200);
+      expect(await response.text()).toBe(TWIML);
+    }
+    await waitFor('the status callbacks to be skipped', async () => {
+      const states = await Promise.all(
+        ['sent', 'delivered'].map(
+          async (v) => (await store().get('twilio', `${messageSid}:${v}`))?.state,
+        ),
+      );
+      return states.every((state) => state === 'skipped') ? true : undefined;
+    });
+    expect(await gw.control.requests()).toEqual([]);
+  });
+
+  it('puts MMS media in the note', async () => {
+    const messageSid = nextSid();
+    const response = await postSigned(
+      gw.url,
+      smsParams(messageSid, {
+        Body: '',
+        NumMedia: '1',
+        MediaUrl0: 'https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1',
+        MediaContentType0: 'image/jpeg',
+      }),
+    );
+    expect(response.status).toBe(200);
+    const stored = await delivered(messageSid);
+    const incidents = await gw.control.incidents();
+    const incident = incidents.find((i) => i.id === stored.checkpoint.incidentId)!;
+    expect(incident.subject).toBe('MMS from +14155552671');
+    const [note] = await gw.control.threads(incident.id);
+    expect(note.text).toContain(
+      'media 1: https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1 (image/jpeg)',
+    );
+  });
+
   it('reuses the contact that already has the sender phone number', async () => {
     const first = nextSid();
     await postSigned(gw.url, smsParams(first));

@@ -13,7 +13,10 @@ export interface InboundMessage {
   /** The vendor's own id for this event: the idempotency key together with `vendor`. */
   messageId: string;
   kind: MessageKind;
-  /** E.164, validated and normalized by the adapter. */
+  /**
+   * E.164, validated and normalized by the adapter. Only for kind 'status' (which opens no
+   * incident) may it be the sender as sent, e.g. an alphanumeric sender id.
+   */
   from: string;
   /** E.164 where the vendor gives a phone number; otherwise the vendor's address as sent. */
   to: string;

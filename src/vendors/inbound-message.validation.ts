@@ -1,4 +1,3 @@
-import { Type } from 'class-transformer';
 import {
   type ValidationError,
   IsArray,
@@ -11,6 +10,7 @@ import {
   MaxLength,
   MinLength,
   validateSync,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { UnprocessablePayloadError } from '../common/problem/gateway-error';
@@ -26,10 +26,15 @@ class InboundMessageRules {
   @IsString() @MinLength(1) @MaxLength(64) vendor!: string;
   @IsString() @MinLength(1) @MaxLength(200) messageId!: string;
   @IsIn(MESSAGE_KINDS) kind!: string;
-  @Matches(/^\+[1-9][0-9]{6,14}$/, { message: 'must be an E.164 phone number' }) from!: string;
+  /** E.164 wherever it can reach a B2C query; a status callback's sender may be a sender id. */
+  @IsString()
+  @MaxLength(64)
+  @ValidateIf((message: InboundMessageRules) => message.kind !== 'status')
+  @Matches(/^\+[1-9][0-9]{6,14}$/, { message: 'must be an E.164 phone number' })
+  from!: string;
   @IsString() @MaxLength(64) to!: string;
   @IsString() @MaxLength(65_536) text!: string;
-  @IsArray() @ValidateNested({ each: true }) @Type(() => MediaRefRules) media!: MediaRefRules[];
+  @IsArray() @ValidateNested({ each: true }) media!: MediaRefRules[];
   @IsISO8601({ strict: true }) receivedAt!: string;
 }
 

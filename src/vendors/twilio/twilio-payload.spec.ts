@@ -1,3 +1,4 @@
+import { assertValidMessages } from '../inbound-message.validation';
 import {
   GatewayError,
   MalformedPayloadError,
@@ -187,6 +188,17 @@ describe('parseTwilioPayload: form webhooks', () => {
     expect(error).toBeInstanceOf(UnprocessablePayloadError);
     expect(error.extensions).toEqual({ field: 'From' });
     expect(error.message).toContain('From');
+  });
+
+  it('keeps an alphanumeric sender id of a status callback as sent, but refuses it on a message', () => {
+    const status = parseOne(form({ ...twilioStatusDelivered, From: 'ACME' }));
+    expect(status).toMatchObject({ kind: 'status', from: 'ACME' });
+    expect(() => assertValidMessages('twilio', [status])).not.toThrow();
+    const error = failure(form({ ...twilioInboundSms, From: 'ACME' }));
+    expect(error).toBeInstanceOf(UnprocessablePayloadError);
+    expect(() => assertValidMessages('twilio', [{ ...status, kind: 'sms' }])).toThrow(
+      /from must be an E\.164 phone number/,
+    );
   });
 
   it('refuses a missing or empty sender with 422 naming From', () => {

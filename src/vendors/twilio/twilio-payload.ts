@@ -122,11 +122,22 @@ export function parseTwilioPayload(
     throw new UnprocessablePayloadError('MessageSid is not a Twilio SID', { field: 'MessageSid' });
   }
 
+  const statusRaw = readField(payload, 'MessageStatus', style);
+  const status = statusRaw?.toLowerCase();
+  if (status !== undefined && !STATUS_SHAPE.test(status)) {
+    throw new UnprocessablePayloadError('MessageStatus is not a Twilio status', {
+      field: 'MessageStatus',
+    });
+  }
+  const isStatusCallback = status !== undefined && status !== 'received';
+
   const fromRaw = readField(payload, 'From', style);
   if (fromRaw === undefined || fromRaw === '') {
     throw new UnprocessablePayloadError('From missing', { field: 'From' });
   }
-  const from = twilioAddressToE164(fromRaw);
+  // A status callback's From is our own sender, which may be an alphanumeric sender id; it opens
+  // no incident and reaches no query, so it is kept as sent rather than refused.
+  const from = twilioAddressToE164(fromRaw) ?? (isStatusCallback ? fromRaw : undefined);
   if (from === undefined) {
     throw new UnprocessablePayloadError('From is not a valid phone number', { field: 'From' });
   }
@@ -144,15 +155,6 @@ export function parseTwilioPayload(
   }
   const numMedia = numMediaRaw === undefined ? 0 : Number(numMediaRaw);
   const media = readMedia(payload, style);
-
-  const statusRaw = readField(payload, 'MessageStatus', style);
-  const status = statusRaw?.toLowerCase();
-  if (status !== undefined && !STATUS_SHAPE.test(status)) {
-    throw new UnprocessablePayloadError('MessageStatus is not a Twilio status', {
-      field: 'MessageStatus',
-    });
-  }
-  const isStatusCallback = status !== undefined && status !== 'received';
 
   let kind: MessageKind = 'sms';
   if (isStatusCallback) kind = 'status';
