@@ -1,5 +1,6 @@
 import { INBOX_STORE, type InboxStore } from '../src/inbox/inbox-store.port';
 import {
+  nextSid,
   postSigned,
   smsParams,
   startGatewayWithEmulator,
@@ -10,8 +11,6 @@ import { sleep, waitFor } from './support/wait-for';
 /** B2C misbehaving in the ways Oracle documents, with the gateway retrying against the real emulator. */
 describe('delivery when B2C throttles, fails or refuses', () => {
   let gw: GatewayWithEmulator;
-  let sid = 0;
-  const nextSid = () => `SM${Date.now().toString(16)}${(sid += 1).toString(16).padStart(8, '0')}`;
 
   beforeAll(async () => {
     gw = await startGatewayWithEmulator({

@@ -3,6 +3,7 @@ import { INBOX_STORE, type InboxStore } from '../src/inbox/inbox-store.port';
 import { signedTwilioRequest, TWILIO_TEST_AUTH_TOKEN } from '../src/vendors/twilio/fixtures';
 import { TEST_PUBLIC_BASE_URL } from './support/gateway-env';
 import {
+  nextSid,
   postSigned,
   smsParams,
   startGatewayWithEmulator,
@@ -18,8 +19,6 @@ async function problem(response: Response): Promise<Record<string, unknown>> {
 /** Bad input gets a clear 4xx problem document; the store failing gets 503; never a 500. */
 describe('intake refusals', () => {
   let gw: GatewayWithEmulator;
-  let sid = 0;
-  const nextSid = () => `SM${Date.now().toString(16)}${(sid += 1).toString(16).padStart(8, '0')}`;
 
   beforeAll(async () => {
     gw = await startGatewayWithEmulator({ BODY_LIMIT_BYTES: '4096', WORKER_ENABLED: 'false' });

@@ -1,6 +1,7 @@
 import { INBOX_STORE, type InboxStore } from '../src/inbox/inbox-store.port';
 import { TEST_PUBLIC_BASE_URL } from './support/gateway-env';
 import {
+  nextSid,
   postSigned,
   smsParams,
   startGatewayWithEmulator,
@@ -13,8 +14,6 @@ const TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
 
 describe('signed Twilio webhook → B2C incident (real HTTP, real emulator)', () => {
   let gw: GatewayWithEmulator;
-  let sid = 0;
-  const nextSid = () => `SM${Date.now().toString(16)}${(sid += 1).toString(16).padStart(8, '0')}`;
 
   beforeAll(async () => {
     gw = await startGatewayWithEmulator();
@@ -134,6 +133,19 @@ describe('signed Twilio webhook → B2C incident (real HTTP, real emulator)', ()
     expect(note.text).toContain(
       'media 1: https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1 (image/jpeg)',
     );
+  });
+
+  it('creates one contact for a new sender whose messages arrive together', async () => {
+    const sids = [nextSid(), nextSid(), nextSid(), nextSid()];
+    const responses = await Promise.all(
+      sids.map((messageSid, i) =>
+        postSigned(gw.url, smsParams(messageSid, { From: '+14155550199', Body: `part ${i}` })),
+      ),
+    );
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    for (const messageSid of sids) await delivered(messageSid);
+    expect(await gw.control.contacts()).toHaveLength(1);
+    expect(await gw.control.incidents()).toHaveLength(4);
   });
 
   it('reuses the contact that already has the sender phone number', async () => {

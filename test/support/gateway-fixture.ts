@@ -55,6 +55,12 @@ export async function startGatewayWithEmulator(
   };
 }
 
+let sequence = 0;
+
+/** A message SID unique within and across test runs. */
+export const nextSid = (): string =>
+  `SM${Date.now().toString(16)}${(sequence += 1).toString(16).padStart(8, '0')}`;
+
 /** Unique inbound SMS parameters; `overrides` replace fields. */
 export function smsParams(
   messageSid: string,
