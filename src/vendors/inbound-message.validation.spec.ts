@@ -37,15 +37,24 @@ describe('assertValidMessages', () => {
     const error = refusal([valid, { ...valid, media: [{ url: 'ftp://x' }] }]);
     expect(error.message).toBe('message 1: media.0.url must be a URL address');
     expect(error.extensions).toEqual({ index: 1, field: 'media.0.url' });
-    expect(refusal([{ ...valid, from: '4155552671' }]).extensions).toEqual({ index: 0, field: 'from' });
-    expect(refusal([{ ...valid, kind: 'fax' as InboundMessage['kind'] }]).extensions).toMatchObject({
-      field: 'kind',
+    expect(refusal([{ ...valid, from: '4155552671' }]).extensions).toEqual({
+      index: 0,
+      field: 'from',
     });
+    expect(refusal([{ ...valid, kind: 'fax' as InboundMessage['kind'] }]).extensions).toMatchObject(
+      {
+        field: 'kind',
+      },
+    );
     expect(refusal([{ ...valid, messageId: '' }]).extensions).toMatchObject({ field: 'messageId' });
-    expect(refusal([{ ...valid, receivedAt: 'yesterday' }]).extensions).toMatchObject({ field: 'receivedAt' });
+    expect(refusal([{ ...valid, receivedAt: 'yesterday' }]).extensions).toMatchObject({
+      field: 'receivedAt',
+    });
   });
 
   it('refuses a message attributed to another vendor', () => {
-    expect(refusal([{ ...valid, vendor: 'vonage' }]).message).toBe('message 0: vendor must be twilio');
+    expect(refusal([{ ...valid, vendor: 'vonage' }]).message).toBe(
+      'message 0: vendor must be twilio',
+    );
   });
 });
