@@ -1,8 +1,7 @@
 /**
  * Properties passport's authenticate() (and @nestjs/passport) add to every request it sees.
- * Fastify requests are not IncomingMessages, so each addition changed the request object's
- * shape per request and deoptimized every later property access on the hot path; declaring
- * them up front with `decorateRequest` keeps one shape. Measured: ~+40% webhook throughput.
+ * Fastify asks for request properties to be declared up front with `decorateRequest`, so that
+ * requests keep one shape instead of gaining properties per request.
  */
 export const PASSPORT_REQUEST_PROPERTIES = [
   'login',
