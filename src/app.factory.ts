@@ -19,10 +19,6 @@ export interface CreateAppOptions {
 }
 
 /**
- * Builds the gateway. Bodies are kept as raw Buffers for every media type: signatures cover the
- * exact bytes, and each vendor module parses its own format (an unlisted type is its 415).
- */
-/**
  * Request ids: a random per-process prefix and a counter. Unique across restarts and instances,
  * and cheap: they are correlation ids, not secrets.
  */
@@ -32,6 +28,10 @@ function requestIds(): () => string {
   return () => `${prefix}${(counter += 1).toString(16).padStart(8, '0')}`;
 }
 
+/**
+ * Builds the gateway. Bodies are kept as raw Buffers for every media type: signatures cover the
+ * exact bytes, and each vendor module parses its own format (an unlisted type is its 415).
+ */
 export async function createApp(options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
   const configuration = prepareConfiguration(options.env);
   const { config } = configuration;
