@@ -9,7 +9,7 @@ import {
 } from '../inbox/message-sink.port';
 import { B2cClient } from './b2c-client';
 import { incidentNote, incidentSubject, messageMarker } from './incident-content';
-import { E164 } from './roql';
+import { E164 } from '../vendors/phone-number';
 
 /**
  * Turns one stored message into a B2C contact (found or created) and an incident with the

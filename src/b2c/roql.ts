@@ -1,9 +1,10 @@
+import { E164 } from '../vendors/phone-number';
+
 /**
  * ROQL building blocks. Queries are only ever built from values that passed these checks: a
  * string literal escapes `'` by doubling it (Connect ROQL's rule), and a phone number must
  * already be normalized E.164, so no free text from a webhook reaches a query.
  */
-export const E164 = /^\+[1-9][0-9]{6,14}$/;
 
 export class UnsafeQueryValueError extends Error {}
 

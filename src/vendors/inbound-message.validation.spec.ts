@@ -52,6 +52,19 @@ describe('assertValidMessages', () => {
     });
   });
 
+  it('lets a status callback keep a sender id, still bounded, but no other kind', () => {
+    expect(() =>
+      assertValidMessages('twilio', [{ ...valid, kind: 'status', from: 'ACME' }]),
+    ).not.toThrow();
+    expect(refusal([{ ...valid, kind: 'status', from: 'A'.repeat(65) }]).extensions).toEqual({
+      index: 0,
+      field: 'from',
+    });
+    expect(refusal([{ ...valid, kind: 'sms', from: 'ACME' }]).message).toBe(
+      'message 0: from must be an E.164 phone number',
+    );
+  });
+
   it('refuses a message attributed to another vendor', () => {
     expect(refusal([{ ...valid, vendor: 'vonage' }]).message).toBe(
       'message 0: vendor must be twilio',

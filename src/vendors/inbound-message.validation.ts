@@ -6,15 +6,31 @@ import {
   IsOptional,
   IsString,
   IsUrl,
-  Matches,
   MaxLength,
   MinLength,
   validateSync,
-  ValidateIf,
+  ValidateBy,
   ValidateNested,
 } from 'class-validator';
 import { UnprocessablePayloadError } from '../common/problem/gateway-error';
 import { type InboundMessage, MESSAGE_KINDS } from './inbound-message';
+import { E164 } from './phone-number';
+
+/**
+ * E.164 unless the message is a status callback. A conditional check of its own, because
+ * @ValidateIf would switch off every other rule on the property too.
+ */
+function IsE164UnlessStatus() {
+  return ValidateBy({
+    name: 'isE164UnlessStatus',
+    validator: {
+      validate: (value: unknown, args) =>
+        (args?.object as { kind?: unknown } | undefined)?.kind === 'status' ||
+        (typeof value === 'string' && E164.test(value)),
+      defaultMessage: () => 'from must be an E.164 phone number',
+    },
+  });
+}
 
 class MediaRefRules {
   @IsUrl({ protocols: ['http', 'https'], require_tld: false }) url!: string;
@@ -27,11 +43,7 @@ class InboundMessageRules {
   @IsString() @MinLength(1) @MaxLength(200) messageId!: string;
   @IsIn(MESSAGE_KINDS) kind!: string;
   /** E.164 wherever it can reach a B2C query; a status callback's sender may be a sender id. */
-  @IsString()
-  @MaxLength(64)
-  @ValidateIf((message: InboundMessageRules) => message.kind !== 'status')
-  @Matches(/^\+[1-9][0-9]{6,14}$/, { message: 'must be an E.164 phone number' })
-  from!: string;
+  @IsString() @MaxLength(64) @IsE164UnlessStatus() from!: string;
   @IsString() @MaxLength(64) to!: string;
   @IsString() @MaxLength(65_536) text!: string;
   @IsArray() @ValidateNested({ each: true }) media!: MediaRefRules[];

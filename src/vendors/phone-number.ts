@@ -6,6 +6,9 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js';
  */
 const PHONE_LIKE = /^\+[0-9 ().-]{2,30}$/;
 
+/** A normalized E.164 number: '+', country code, at most 15 digits in all. */
+export const E164 = /^\+[1-9][0-9]{6,14}$/;
+
 /** Bounded, because senders are unbounded; the gateway's own numbers (To) always hit. */
 const CACHE_LIMIT = 10_000;
 const cache = new Map<string, string | null>();
