@@ -15,6 +15,8 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import { InboundRulesSettings } from '../allowlist/inbound/inbound-rules.settings';
+import { OutboundSettings } from '../allowlist/outbound/outbound.settings';
 
 /** 'true'/'false' from the environment; anything else is left for @IsBoolean to refuse. */
 export function parseBoolean(value: unknown): unknown {
@@ -94,6 +96,11 @@ export class LogConfig {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) level = 'info';
 }
 
+export class AllowlistConfig {
+  @ValidateNested() @Type(() => InboundRulesSettings) inbound = new InboundRulesSettings();
+  @ValidateNested() @Type(() => OutboundSettings) outbound = new OutboundSettings();
+}
+
 export class GatewayConfig {
   @IsIn(['development', 'production', 'test']) nodeEnv: 'development' | 'production' | 'test' =
     'development';
@@ -103,6 +110,7 @@ export class GatewayConfig {
   @ValidateNested() @Type(() => B2cConfig) b2c = new B2cConfig();
   @ValidateNested() @Type(() => EmulatorConfig) emulator = new EmulatorConfig();
   @ValidateNested() @Type(() => LogConfig) log = new LogConfig();
+  @ValidateNested() @Type(() => AllowlistConfig) allowlist = new AllowlistConfig();
   /**
    * `vendors.<name>`: `enabled` plus the vendor's own settings, validated by the vendor registry
    * against the vendor's settings class once the vendor modules are known.

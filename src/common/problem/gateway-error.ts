@@ -10,7 +10,12 @@ export enum ProblemCode {
   NotFound = 'not-found',
   PayloadTooLarge = 'payload-too-large',
   UnsupportedMediaType = 'unsupported-media-type',
+  SourceNotAllowed = 'source-not-allowed',
+  AdminUnauthorized = 'admin-unauthorized',
+  Throttled = 'throttled',
   StoreUnavailable = 'store-unavailable',
+  OutboundRefused = 'outbound-refused',
+  UpstreamTimeout = 'upstream-timeout',
   BadRequest = 'bad-request',
   Internal = 'internal-error',
 }
@@ -52,5 +57,35 @@ export class SignatureRejectedError extends GatewayError {
 export class StoreUnavailableError extends GatewayError {
   constructor(message: string) {
     super(ProblemCode.StoreUnavailable, message);
+  }
+}
+
+/** 403: an inbound allow rule covers the path and names no source the request comes from. */
+export class SourceNotAllowedError extends GatewayError {
+  constructor(message: string, extensions?: Record<string, unknown>) {
+    super(ProblemCode.SourceNotAllowed, message, extensions);
+  }
+}
+
+/** 401: an admin route was called without valid admin credentials. */
+export class AdminUnauthorizedError extends GatewayError {
+  constructor(message: string) {
+    super(ProblemCode.AdminUnauthorized, message);
+  }
+}
+
+/**
+ * An outbound call to a target the outbound allowlist does not allow (or over an insecure
+ * scheme, port or certificate). Raised before any socket is opened; names target and reason.
+ */
+export class OutboundRefusedError extends GatewayError {
+  constructor(
+    readonly target: string,
+    readonly reason: string,
+  ) {
+    super(ProblemCode.OutboundRefused, `outbound call to ${target} refused: ${reason}`, {
+      target,
+      reason,
+    });
   }
 }

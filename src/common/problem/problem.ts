@@ -31,6 +31,16 @@ export function statusAndTitle(code: ProblemCode): [number, string] {
       return [415, 'Unsupported media type'];
     case ProblemCode.UnprocessablePayload:
       return [422, 'Unprocessable payload'];
+    case ProblemCode.SourceNotAllowed:
+      return [403, 'Source not allowed'];
+    case ProblemCode.AdminUnauthorized:
+      return [401, 'Admin authentication required'];
+    case ProblemCode.Throttled:
+      return [429, 'Too many requests'];
+    case ProblemCode.OutboundRefused:
+      return [502, 'Outbound target refused'];
+    case ProblemCode.UpstreamTimeout:
+      return [504, 'Upstream timeout'];
     case ProblemCode.Internal:
       return [500, 'Internal error'];
     case ProblemCode.StoreUnavailable:

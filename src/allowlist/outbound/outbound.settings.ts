@@ -1,0 +1,2 @@
+/** `allowlist.outbound` in the gateway configuration: the outbound target allowlist. */
+export class OutboundSettings {}
