@@ -21,6 +21,12 @@ export enum ProblemCode {
 }
 
 export class GatewayError extends Error {
+  /**
+   * What the log line of this refusal should carry beyond the message (e.g. an allow-rule
+   * decision). Logged under the reference id, never sent to the caller.
+   */
+  logDetails?: Record<string, unknown>;
+
   constructor(
     readonly code: ProblemCode,
     message: string,
