@@ -20,7 +20,8 @@ export class VendorSignatureStrategy extends PassportStrategy(Strategy, VENDOR_S
   async validate(request: FastifyRequest): Promise<VerifiedVendor> {
     const webhook = request.webhook;
     if (!webhook) throw new Error('VendorRequestGuard must run before the signature check');
-    await webhook.enabled.vendor.verify(webhook.request, webhook.enabled.settings);
+    const { vendor, settings, services } = webhook.enabled;
+    webhook.verification = (await vendor.verify(webhook.request, settings, services)) ?? {};
     return { vendor: webhook.request.vendor };
   }
 }

@@ -25,6 +25,18 @@ export interface StoredMessage {
 export interface AcceptResult {
   /** Per message, in order: newly stored, or already held (a vendor retry). */
   outcomes: ('stored' | 'duplicate')[];
+  /** The replay key was already claimed: nothing was stored and `outcomes` is empty. */
+  replayed?: boolean;
+}
+
+/**
+ * A nonce to use up together with a webhook's messages. Expired keys are forgotten, so the
+ * memory of nonces is bounded by the rate of webhooks times the TTL.
+ */
+export interface ReplayClaim {
+  key: string;
+  /** Epoch ms after which the key may be claimed again. */
+  expiresAt: number;
 }
 
 export type InboxCounts = Record<MessageState, number>;
@@ -34,8 +46,12 @@ export type InboxCounts = Record<MessageState, number>;
  * messages are committed to stable storage; it rejects with StoreUnavailableError otherwise.
  */
 export interface InboxStore {
-  /** All messages of one webhook are stored, or none. Deduplicated on (vendor, messageId). */
-  accept(messages: readonly InboundMessage[]): Promise<AcceptResult>;
+  /**
+   * All messages of one webhook are stored, or none. Deduplicated on (vendor, messageId). With
+   * `replay`, the key is claimed in the same transaction; if it is already claimed, nothing is
+   * stored and the result says `replayed`.
+   */
+  accept(messages: readonly InboundMessage[], replay?: ReplayClaim): Promise<AcceptResult>;
   /** Pending messages whose next attempt is due, oldest first, leaving out `exclude`. */
   due(now: number, limit: number, exclude: ReadonlySet<number>): Promise<StoredMessage[]>;
   /** Earliest next attempt among pending messages, if any. */

@@ -1,7 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { InboundMessage } from '../vendors/inbound-message';
 import { DeliveryWorker } from './delivery-worker';
-import { INBOX_STORE, type AcceptResult, type InboxStore } from './inbox-store.port';
+import { SignatureRejectedError } from '../common/problem/gateway-error';
+import {
+  INBOX_STORE,
+  type AcceptResult,
+  type InboxStore,
+  type ReplayClaim,
+} from './inbox-store.port';
 
 /** The durable accept step of a webhook: commit, then wake the worker. */
 @Injectable()
@@ -11,8 +17,12 @@ export class InboxService {
     private readonly worker: DeliveryWorker,
   ) {}
 
-  async accept(messages: readonly InboundMessage[]): Promise<AcceptResult> {
-    const result = await this.store.accept(messages);
+  /** Throws SignatureRejectedError when `replay` names a key already claimed (a replay). */
+  async accept(messages: readonly InboundMessage[], replay?: ReplayClaim): Promise<AcceptResult> {
+    const result = await this.store.accept(messages, replay);
+    if (result.replayed) {
+      throw new SignatureRejectedError('replayed request: its nonce was already used');
+    }
     if (result.outcomes.includes('stored')) this.worker.notify();
     return result;
   }

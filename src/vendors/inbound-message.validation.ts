@@ -55,9 +55,6 @@ class InboundMessageRules {
  * refused with 422 naming the message and field, before anything is stored.
  */
 export function assertValidMessages(vendor: string, messages: readonly InboundMessage[]): void {
-  if (messages.length === 0) {
-    throw new UnprocessablePayloadError('the payload holds no message');
-  }
   messages.forEach((message, index) => {
     if (message.vendor !== vendor) {
       throw new UnprocessablePayloadError(`message ${index}: vendor must be ${vendor}`, { index });

@@ -1,19 +1,28 @@
-import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { ConfigError } from '../config/config-error';
 import { GatewayConfig, parseBoolean } from '../config/gateway-config';
 import { predicateOf } from '../config/load-config';
+import { OUTBOUND_HTTP, type OutboundHttp } from '../allowlist/outbound/outbound-http.port';
+import { OutboundRefusedError } from '../common/problem/gateway-error';
 import { SecretsService } from '../secrets/secrets.service';
 import { RegisterVendor } from './vendor.decorator';
-import type { WebhookVendor } from './webhook-vendor';
+import type { VendorServices, WebhookVendor } from './webhook-vendor';
 
 /** A vendor that is enabled, with its validated settings (secrets resolved). */
 export interface EnabledVendor {
   vendor: WebhookVendor;
   settings: object;
+  services: VendorServices;
 }
+
+/** Until an outbound client is provided, every outbound call a vendor asks for is refused. */
+const NO_OUTBOUND: OutboundHttp = {
+  request: (request) =>
+    Promise.reject(new OutboundRefusedError(request.url, 'no outbound HTTP client is configured')),
+};
 
 const VENDOR_NAME = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
@@ -32,6 +41,7 @@ export class VendorRegistry implements OnModuleInit {
     private readonly discovery: DiscoveryService,
     private readonly config: GatewayConfig,
     private readonly secrets: SecretsService,
+    @Optional() @Inject(OUTBOUND_HTTP) private readonly http: OutboundHttp = NO_OUTBOUND,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -100,6 +110,6 @@ export class VendorRegistry implements OnModuleInit {
       }
     }
     if (problems.length > 0) return problems.join('\n');
-    return { vendor, settings };
+    return { vendor, settings, services: { http: this.http, sourceListed: false } };
   }
 }

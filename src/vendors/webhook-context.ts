@@ -1,10 +1,12 @@
 import type { EnabledVendor } from './vendor-registry';
-import type { WebhookRequest } from './webhook-vendor';
+import type { Verification, WebhookRequest } from './webhook-vendor';
 
 /** What the guards learn about a webhook request, carried to the strategy and the handler. */
 export interface WebhookContext {
   enabled: EnabledVendor;
   request: WebhookRequest;
+  /** Set by the signature strategy once the vendor's verifier accepted the request. */
+  verification?: Verification;
 }
 
 /** Declared on every request at start-up (decorateRequest) so requests keep one shape. */

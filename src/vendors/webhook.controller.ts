@@ -1,10 +1,26 @@
 import { Controller, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { VendorSignatureGuard } from '../auth/vendor-signature.guard';
+import type { ReplayClaim } from '../inbox/inbox-store.port';
 import { InboxService } from '../inbox/inbox.service';
 import { assertValidMessages } from './inbound-message.validation';
 import { VendorRequestGuard } from './vendor-request.guard';
 import './webhook-context';
+import type { Verification } from './webhook-vendor';
+
+/** Remembered at least this long even if a vendor asks for less: replays come within minutes. */
+const MIN_REPLAY_TTL_MS = 10 * 60 * 1000;
+
+/** Replay keys are per vendor, so two vendors' nonces never collide. */
+function replayClaim(
+  vendor: string,
+  verification: Verification,
+  receivedAt: Date,
+): ReplayClaim | undefined {
+  if (verification.replayKey === undefined) return undefined;
+  const ttl = Math.max(verification.replayTtlMs ?? 0, MIN_REPLAY_TTL_MS);
+  return { key: `${vendor}:${verification.replayKey}`, expiresAt: receivedAt.getTime() + ttl };
+}
 
 /**
  * `POST /vendors/:name/webhook`: vendor and media type checked, signature verified, payload
@@ -22,10 +38,10 @@ export class WebhookController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string> {
-    const { enabled, request: webhook } = request.webhook!;
-    const messages = enabled.vendor.parse(webhook, enabled.settings);
+    const { enabled, request: webhook, verification = {} } = request.webhook!;
+    const messages = await enabled.vendor.parse(webhook, enabled.settings, enabled.services);
     assertValidMessages(name, messages);
-    await this.inbox.accept(messages);
+    await this.inbox.accept(messages, replayClaim(name, verification, webhook.receivedAt));
     const ack = enabled.vendor.acknowledge(messages, webhook);
     void reply.status(ack.status).header('content-type', ack.contentType);
     return ack.body;

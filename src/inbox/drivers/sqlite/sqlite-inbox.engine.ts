@@ -74,6 +74,15 @@ export class SqliteInboxEngine {
     const s = this.statements;
     switch (write.op) {
       case 'insert':
+        if (write.replay) {
+          // A few expired keys go with every claim, so the table stays as small as the TTL allows.
+          s.forgetReplays.run(write.now);
+          if (
+            s.claimReplay.run(write.replay.key, write.replay.expiresAt, write.now).changes === 0
+          ) {
+            return 'replayed';
+          }
+        }
         return write.rows.map((row) =>
           s.insert.run({ ...row, now: write.now }).changes === 1 ? 'stored' : 'duplicate',
         );
@@ -123,6 +132,15 @@ function prepareStatements(db: Database.Database) {
     get: db.prepare(`SELECT * FROM inbox_messages WHERE vendor = ? AND message_id = ?`),
     list: db.prepare(`SELECT * FROM inbox_messages WHERE state = ? ORDER BY seq LIMIT ?`),
     counts: db.prepare(`SELECT state, COUNT(*) AS n FROM inbox_messages GROUP BY state`),
+    claimReplay: db.prepare(
+      `INSERT INTO replay_keys (key, expires_at) VALUES (?, ?)
+       ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at
+       WHERE replay_keys.expires_at <= ?`,
+    ),
+    forgetReplays: db.prepare(
+      `DELETE FROM replay_keys WHERE key IN
+       (SELECT key FROM replay_keys WHERE expires_at <= ? ORDER BY expires_at LIMIT 8)`,
+    ),
     probe: db.prepare(
       `INSERT INTO inbox_probe (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at`,
     ),

@@ -2,7 +2,12 @@ import type { MessageState } from '../../inbox-store.port';
 
 /** Writes the main thread queues; one batch of them is one transaction (one fsync). */
 export type InboxWrite =
-  | { op: 'insert'; rows: { vendor: string; messageId: string; payload: string }[]; now: number }
+  | {
+      op: 'insert';
+      rows: { vendor: string; messageId: string; payload: string }[];
+      replay?: { key: string; expiresAt: number };
+      now: number;
+    }
   | { op: 'checkpoint'; seq: number; checkpoint: string; now: number }
   | { op: 'finish'; seq: number; state: 'delivered' | 'skipped'; checkpoint: string; now: number }
   | { op: 'retry'; seq: number; attempts: number; at: number; error: string; now: number }

@@ -21,5 +21,7 @@ CREATE TABLE IF NOT EXISTS inbox_messages (
 CREATE INDEX IF NOT EXISTS inbox_messages_due
   ON inbox_messages (next_attempt_at, seq) WHERE state = 'pending';
 CREATE INDEX IF NOT EXISTS inbox_messages_state ON inbox_messages (state, seq);
+CREATE TABLE IF NOT EXISTS replay_keys (key TEXT PRIMARY KEY, expires_at INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS replay_keys_expiry ON replay_keys (expires_at);
 CREATE TABLE IF NOT EXISTS inbox_probe (id INTEGER PRIMARY KEY CHECK (id = 1), at INTEGER NOT NULL);
 `;

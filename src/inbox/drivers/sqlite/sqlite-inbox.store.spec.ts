@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { StoreUnavailableError } from '../../../common/problem/gateway-error';
 import type { InboundMessage } from '../../../vendors/inbound-message';
 import { InboxLockedError, SqliteInboxStore } from './sqlite-inbox.store';
@@ -33,6 +34,42 @@ describe('SqliteInboxStore', () => {
     expect(await store.accept([message('SM1')])).toEqual({ outcomes: ['duplicate'] });
     expect(await store.counts()).toEqual({ pending: 1, delivered: 0, skipped: 0, dead: 0 });
     await store.close();
+  });
+
+  it('claims a replay key with its messages: a second claim stores nothing until the key expires', async () => {
+    let now = 1_000;
+    const file = join(mkdtempSync(join(tmpdir(), 'inbox-')), 'inbox.sqlite');
+    const store = await SqliteInboxStore.open({
+      file,
+      groupCommitMaxBatch: 512,
+      groupCommitWindowMs: 0,
+      now: () => now,
+    });
+    const claim = { key: 'sinch:nonce-1', expiresAt: 5_000 };
+    expect(await store.accept([message('R1')], claim)).toEqual({ outcomes: ['stored'] });
+    // Same nonce, a new message: a replay, refused whole, even inside one commit group.
+    const [again, concurrent] = await Promise.all([
+      store.accept([message('R2')], claim),
+      store.accept([message('R3')], claim),
+    ]);
+    expect(again).toEqual({ outcomes: [], replayed: true });
+    expect(concurrent).toEqual({ outcomes: [], replayed: true });
+    expect(await store.get('twilio', 'R2')).toBeUndefined();
+    // Another key is independent; an expired key may be claimed again.
+    expect(await store.accept([message('R4')], { key: 'sinch:nonce-2', expiresAt: 5_000 })).toEqual(
+      { outcomes: ['stored'] },
+    );
+    now = 5_000;
+    expect(await store.accept([message('R5')], { key: 'sinch:nonce-1', expiresAt: 9_000 })).toEqual(
+      { outcomes: ['stored'] },
+    );
+    // Expired keys are forgotten as new ones are claimed, so the table stays bounded.
+    now = 20_000;
+    await store.accept([message('R6')], { key: 'sinch:nonce-3', expiresAt: 30_000 });
+    await store.close();
+    const db = new Database(file, { readonly: true });
+    expect(db.prepare('SELECT key FROM replay_keys').all()).toEqual([{ key: 'sinch:nonce-3' }]);
+    db.close();
   });
 
   it('dedupes concurrent deliveries of one message committed in the same group', async () => {

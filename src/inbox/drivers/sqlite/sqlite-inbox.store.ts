@@ -8,6 +8,7 @@ import type {
   InboxCounts,
   InboxStore,
   MessageState,
+  ReplayClaim,
   StoredMessage,
 } from '../../inbox-store.port';
 import { GroupCommitter } from './group-commit';
@@ -84,13 +85,14 @@ export class SqliteInboxStore implements InboxStore {
     return { ...this.committer.stats };
   }
 
-  async accept(messages: readonly InboundMessage[]): Promise<AcceptResult> {
+  async accept(messages: readonly InboundMessage[], replay?: ReplayClaim): Promise<AcceptResult> {
     const rows = messages.map((message) => ({
       vendor: message.vendor,
       messageId: message.messageId,
       payload: JSON.stringify(message),
     }));
-    const outcomes = await this.committer.submit({ op: 'insert', rows, now: this.now() });
+    const outcomes = await this.committer.submit({ op: 'insert', rows, replay, now: this.now() });
+    if (outcomes === 'replayed') return { outcomes: [], replayed: true };
     return { outcomes: outcomes as AcceptResult['outcomes'] };
   }
 

@@ -1,0 +1,70 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { format, resolveConfig } from 'prettier';
+
+/**
+ * `npm run new:vendor -- <name>`: writes `src/vendors/<name>/` from scripts/vendor-template/, a
+ * working vendor (HMAC-SHA256 over timestamp and body, JSON payload) with fixtures, tests and a
+ * conformance kit, so it runs in the shared suite at once. Nothing outside the folder changes.
+ */
+const NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+const TEMPLATE_DIR = join(__dirname, 'vendor-template');
+const VENDORS_DIR = join(__dirname, '..', 'src', 'vendors');
+
+const pascal = (name: string) =>
+  name
+    .split('-')
+    .map((part) => part[0].toUpperCase() + part.slice(1))
+    .join('');
+
+function placeholders(name: string): Record<string, string> {
+  const Pascal = pascal(name);
+  return {
+    __name__: name,
+    __Name__: Pascal,
+    __camel__: Pascal[0].toLowerCase() + Pascal.slice(1),
+    __NAME__: name.toUpperCase().replace(/-/g, '_'),
+  };
+}
+
+function fill(text: string, values: Record<string, string>): string {
+  return Object.entries(values).reduce((out, [key, value]) => out.split(key).join(value), text);
+}
+
+function templateFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory()
+      ? templateFiles(join(dir, entry.name))
+      : entry.name.endsWith('.tpl')
+        ? [join(dir, entry.name)]
+        : [],
+  );
+}
+
+async function main(): Promise<void> {
+  const name = process.argv[2];
+  if (!name || !NAME.test(name)) {
+    console.error('usage: npm run new:vendor -- <name>   (lower-case words joined by "-")');
+    process.exit(2);
+  }
+  const target = join(VENDORS_DIR, name);
+  if (existsSync(target)) {
+    console.error(`src/vendors/${name} already exists`);
+    process.exit(1);
+  }
+  const values = placeholders(name);
+  for (const file of templateFiles(TEMPLATE_DIR)) {
+    const out = join(target, fill(relative(TEMPLATE_DIR, file), values).replace(/\.tpl$/, ''));
+    mkdirSync(dirname(out), { recursive: true });
+    const text = fill(readFileSync(file, 'utf8'), values);
+    const options = await resolveConfig(out);
+    writeFileSync(out, await format(text, { ...options, filepath: out }));
+    console.log(`created ${relative(process.cwd(), out)}`);
+  }
+  console.log(
+    `\nNext: npx jest src/vendors/${name} test/vendor-conformance -t ${name}\n` +
+      `Then replace the template's scheme and payload with the vendor's own (README: Adding a vendor).`,
+  );
+}
+
+void main();

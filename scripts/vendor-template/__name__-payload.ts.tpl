@@ -1,0 +1,25 @@
+import type { InboundMessage } from '../inbound-message';
+import { isoTime, optionalString, parseJsonBody, requiredE164, requiredString } from '../kit/payload';
+import type { WebhookRequest } from '../webhook-vendor';
+import { __NAME___VENDOR_NAME } from './__name__.constants';
+
+/**
+ * TODO(vendor): the template's payload, `{ "id", "from", "to", "text", "timestamp" }`. Map the
+ * vendor's real payload; name the field (and item, for batches) in every error.
+ */
+export function parse__Name__Payload(request: Pick<WebhookRequest, 'rawBody' | 'receivedAt'>): InboundMessage[] {
+  const payload = parseJsonBody(request, 'object');
+  return [
+    {
+      vendor: __NAME___VENDOR_NAME,
+      messageId: requiredString(payload.id, 'id'),
+      kind: 'sms',
+      from: requiredE164(payload.from, 'from'),
+      to: requiredE164(payload.to, 'to'),
+      text: optionalString(payload.text, 'text') ?? '',
+      media: [],
+      receivedAt: isoTime(payload.timestamp, request.receivedAt),
+      raw: payload,
+    },
+  ];
+}
