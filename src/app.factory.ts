@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import fastifyHelmet from '@fastify/helmet';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { LogController } from 'fastify';
@@ -8,6 +8,8 @@ import { PASSPORT_REQUEST_PROPERTIES } from './auth/passport-request-shape';
 import { createRootLogger } from './common/logging/root-logger';
 import { PinoNestLogger } from './common/logging/pino-nest-logger';
 import { ProblemFilter } from './common/problem/problem.filter';
+import { INSTANCE_ID, requestIdGenerator } from './common/problem/reference-id';
+import { RefusalLog } from './common/problem/refusal-log';
 import { prepareConfiguration } from './config/config.module';
 import type { Environment } from './config/load-config';
 import { WEBHOOK_CONTEXT_PROPERTY } from './vendors/webhook-context';
@@ -16,16 +18,6 @@ export interface CreateAppOptions {
   env?: Environment;
   /** Where logs go (stdout by default); tests capture them to check what is logged. */
   logDestination?: DestinationStream;
-}
-
-/**
- * Request ids: a random per-process prefix and a counter. Unique across restarts and instances,
- * and cheap: they are correlation ids, not secrets.
- */
-function requestIds(): () => string {
-  const prefix = randomBytes(4).toString('hex');
-  let counter = 0;
-  return () => `${prefix}${(counter += 1).toString(16).padStart(8, '0')}`;
 }
 
 /**
@@ -42,11 +34,14 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     // lines would double the log volume at webhook rates.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.server.bodyLimitBytes,
-    // Vendors wait 10-15 s at most; a request still unfinished after 30 s is abandoned.
-    requestTimeout: 30_000,
-    genReqId: requestIds(),
-    // No proxy is trusted: X-Forwarded-* headers do not change the client address.
-    trustProxy: false,
+    // Vendors wait 10-15 s at most; a request still unfinished after this is abandoned.
+    requestTimeout: config.server.requestTimeoutMs,
+    // The instance id and a counter: unique across restarts and instances, cheap, and the
+    // source of the reference ids refusals carry.
+    genReqId: requestIdGenerator(),
+    // X-Forwarded-For is believed hop by hop only from the configured proxies; with none, the
+    // socket's address is the client whatever the headers say.
+    trustProxy: config.server.trustedProxies.length > 0 ? config.server.trustedProxies : false,
   });
   const fastify = adapter.getInstance();
   fastify.removeAllContentTypeParsers();
@@ -66,7 +61,21 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
       abortOnError: false,
     },
   );
-  app.useGlobalFilters(new ProblemFilter());
-  app.enableShutdownHooks();
+  // Headers must all arrive within 10 s, so slow senders cannot hold sockets open.
+  app.getHttpServer().headersTimeout = Math.min(10_000, config.server.requestTimeoutMs);
+  await app.register(fastifyHelmet, {
+    // Nothing here is a page: forbid every content source, framing and MIME sniffing.
+    contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+    crossOriginResourcePolicy: { policy: 'same-origin' },
+    referrerPolicy: { policy: 'no-referrer' },
+  });
+  if (config.server.corsOrigins.length > 0) {
+    app.enableCors({ origin: config.server.corsOrigins, methods: ['GET', 'POST'] });
+  }
+  app.useGlobalFilters(new ProblemFilter(app.get(RefusalLog)));
+  logger.info({ instance: INSTANCE_ID }, `gateway instance ${INSTANCE_ID}`);
+  // Only these stop the gateway: Nest would otherwise also close on SIGHUP, which here means
+  // "reload the allow rules" (AllowlistReloadService).
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   return app;
 }

@@ -1,4 +1,9 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { AdminModule } from './admin/admin.module';
+import { InboundAllowGuard } from './allowlist/inbound/inbound-allow.guard';
+import { AllowlistModule } from './allowlist/allowlist.module';
+import { ProblemModule } from './common/problem/problem.module';
 import { GatewayConfigModule, type PreparedConfiguration } from './config/config.module';
 import { HealthModule } from './health/health.module';
 import { SecretsModule } from './secrets/secrets.module';
@@ -11,10 +16,15 @@ export class AppModule {
       module: AppModule,
       imports: [
         GatewayConfigModule.forRoot(configuration),
+        ProblemModule,
+        AllowlistModule,
+        AdminModule,
         SecretsModule,
         VendorsModule.forRoot(),
         HealthModule,
       ],
+      // First step of every request: the inbound allow rules cover any path, not only webhooks.
+      providers: [{ provide: APP_GUARD, useExisting: InboundAllowGuard }],
     };
   }
 }

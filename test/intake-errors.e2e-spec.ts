@@ -1,4 +1,5 @@
 import { SqliteInboxStore } from '../src/inbox/drivers/sqlite/sqlite-inbox.store';
+import { decodeReferenceId } from '../src/common/problem/reference-id';
 import { INBOX_STORE, type InboxStore } from '../src/inbox/inbox-store.port';
 import { signedTwilioRequest, TWILIO_TEST_AUTH_TOKEN } from '../src/vendors/twilio/fixtures';
 import { TEST_PUBLIC_BASE_URL } from './support/gateway-env';
@@ -11,15 +12,37 @@ import {
   type GatewayWithEmulator,
 } from './support/gateway-fixture';
 
+/** Refusal reason codes by status, as README's reference table lists them. */
+const REASON_BY_STATUS: Record<number, number[]> = {
+  400: [201, 202],
+  401: [203],
+  404: [205, 206],
+  413: [207],
+  415: [208],
+  422: [209],
+  503: [211],
+};
+
+let gw: GatewayWithEmulator;
+
+/**
+ * Every refusal is problem+json with a reference id whose reason fits the status, and the
+ * gateway logged the refusal under that id.
+ */
 async function problem(response: Response): Promise<Record<string, unknown>> {
   expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-  return (await response.json()) as Record<string, unknown>;
+  const body = (await response.json()) as Record<string, unknown>;
+  const decoded = decodeReferenceId(String(body.referenceId));
+  expect(decoded).toBeDefined();
+  expect(REASON_BY_STATUS[response.status]).toContain(decoded!.reason);
+  expect(Math.abs(decoded!.at * 1000 - Date.now())).toBeLessThan(60_000);
+  const logged = gw.logs.find((line) => line.referenceId === body.referenceId);
+  expect(logged).toMatchObject({ requestId: body.requestId, status: response.status });
+  return body;
 }
 
 /** Bad input gets a clear 4xx problem document; the store failing gets 503; never a 500. */
 describe('intake refusals', () => {
-  let gw: GatewayWithEmulator;
-
   beforeAll(async () => {
     gw = await startGatewayWithEmulator({ BODY_LIMIT_BYTES: '4096', WORKER_ENABLED: 'false' });
   });

@@ -45,12 +45,26 @@ describe('start-up', () => {
     expect(stderr).toContain('b2c.url (B2C_URL): is required when NODE_ENV=production');
   });
 
+  it('stops when the B2C site is not on the outbound allowlist, naming the setting', () => {
+    const { status, stderr } = runToExit({
+      B2C_URL: 'https://site.example.com',
+      B2C_USERNAME: 'integration',
+      B2C_PASSWORD: 'hunter2-do-not-log',
+      ALLOWLIST_OUTBOUND_TARGETS: 'other.example.com',
+    });
+    expect(status).toBe(1);
+    expect(stderr).toContain('b2c.url (B2C_URL): https://site.example.com');
+    expect(stderr).toContain('is not an allowed outbound target');
+    expect(stderr).not.toContain('hunter2-do-not-log');
+  });
+
   it('stops when a vendor secret reference cannot be resolved, without showing any secret', () => {
     const { status, stderr } = runToExit({
       VENDOR_TWILIO__AUTH_TOKEN: 'env:TWILIO_TOKEN_NOT_SET',
       B2C_URL: 'https://site.example.com',
       B2C_USERNAME: 'integration',
       B2C_PASSWORD: 'hunter2-do-not-log',
+      ALLOWLIST_OUTBOUND_TARGETS: 'site.example.com',
     });
     expect(status).toBe(1);
     expect(stderr).toContain('vendors.twilio.authToken: env:TWILIO_TOKEN_NOT_SET is not set');

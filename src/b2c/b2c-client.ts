@@ -1,9 +1,10 @@
 import { HttpService } from '@nestjs/axios';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { AxiosRequestConfig } from 'axios';
 import { firstValueFrom } from 'rxjs';
 import { GatewayConfig } from '../config/gateway-config';
 import { toB2cError } from './b2c-error';
+import { B2C_RATE_LIMITER, localB2cRateLimiter, type B2cRateLimiter } from './b2c-rate-limiter';
 import { phoneNumberCondition, roqlDateTime, roqlInteger } from './roql';
 
 interface Created {
@@ -41,12 +42,16 @@ export interface NewIncident {
 @Injectable()
 export class B2cClient {
   private readonly settleMs: number;
+  private readonly limiter: B2cRateLimiter;
 
+  /** `limiter`: a shared (e.g. cross-process) limiter when one is provided; else this process's. */
   constructor(
     private readonly http: HttpService,
     config: GatewayConfig,
+    @Optional() @Inject(B2C_RATE_LIMITER) limiter?: B2cRateLimiter,
   ) {
     this.settleMs = config.b2c.settleDelayMs;
+    this.limiter = limiter ?? localB2cRateLimiter(config.b2c.rateLimitPerSecond);
   }
 
   async findContactIdsByPhone(e164: string): Promise<number[]> {
@@ -122,6 +127,7 @@ export class B2cClient {
   }
 
   private async request<T>(config: AxiosRequestConfig): Promise<T> {
+    await this.limiter.acquire();
     try {
       const response = await firstValueFrom(this.http.request<T>(config));
       return response.data;

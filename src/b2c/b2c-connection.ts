@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { Logger, type Provider } from '@nestjs/common';
+import { OutboundGuard } from '../allowlist/outbound/outbound-guard';
 import { ConfigError } from '../config/config-error';
 import { EMBEDDED_EMULATOR } from '../config/config.module';
 import { GatewayConfig } from '../config/gateway-config';
@@ -19,16 +20,27 @@ export interface B2cConnection {
 export const B2C_CONNECTION = Symbol('B2cConnection');
 export const EMULATOR_FILE = 'emulator.sqlite';
 
+/** The Connect REST base the B2C client calls. */
+export function b2cRestBase(siteUrl: string, apiVersion: string): string {
+  return `${siteUrl.replace(/\/+$/, '')}/services/rest/connect/${apiVersion}/`;
+}
+
 export const b2cConnectionProvider: Provider = {
   provide: B2C_CONNECTION,
-  inject: [GatewayConfig, SecretsService, EMBEDDED_EMULATOR],
+  inject: [GatewayConfig, SecretsService, EMBEDDED_EMULATOR, OutboundGuard],
   useFactory: async (
     config: GatewayConfig,
     secrets: SecretsService,
     embedded: boolean,
+    outbound: OutboundGuard,
   ): Promise<B2cConnection> => {
     const { username = '', password: passwordReference = '' } = config.b2c;
-    const password = await secrets.resolve('b2c.password', passwordReference);
+    // Other modes sign in with their own secrets (see auth/b2c-auth.provider.ts); the embedded
+    // emulator always takes the Basic credentials made up for it.
+    const password =
+      config.b2c.auth === 'basic' || embedded
+        ? await secrets.resolve('b2c.password', passwordReference)
+        : '';
     if (!embedded) {
       return { siteUrl: config.b2c.url as string, username, password };
     }
@@ -45,6 +57,18 @@ export const b2cConnectionProvider: Provider = {
           '(another gateway or emulator?); choose another port or set B2C_URL',
       ]);
     });
+    // A configured site is checked against the outbound allowlist with the rest of the
+    // configuration (OutboundAllowModule); the emulator's origin is only known now.
+    const decision = outbound.check(b2cRestBase(emulator.url, config.b2c.apiVersion), 'b2c');
+    if (!decision.allowed) {
+      await emulator.close();
+      throw new ConfigError([
+        `emulator (EMULATOR_HOST, EMULATOR_PORT): the embedded B2C emulator at ${emulator.url} is ` +
+          `not an allowed outbound target (${decision.error.reason}); list ${emulator.url} in ` +
+          'allowlist.outbound.targets with allowHttpForDevelopment on (the development defaults ' +
+          'do so when EMULATOR_PORT is a fixed port, not 0)',
+      ]);
+    }
     new Logger('B2C').warn(
       `No B2C site configured: using the embedded B2C Service emulator at ${emulator.url} ` +
         `(credentials in ${join(config.storage.dataDir, 'dev-credentials.json')}). ` +

@@ -1,4 +1,5 @@
 import { isAxiosError } from 'axios';
+import { OutboundRefusedError } from '../common/problem/gateway-error';
 import { DeliveryError } from '../inbox/message-sink.port';
 
 /** B2C's throttling answer: 503 with this code, not 429. */
@@ -23,6 +24,14 @@ export function toB2cError(
   settleMs: number,
 ): B2cError {
   const settle = method === 'POST' ? { notBeforeMs: settleMs } : {};
+  if (error instanceof OutboundRefusedError) {
+    // Nothing was sent: the target is off the outbound allowlist (or failed TLS verification).
+    // Retrying cannot help until an admin fixes the list; the message waits as a dead letter.
+    return new B2cError(error.message, {
+      retryable: false,
+      detail: { method, path, target: error.target, reason: error.reason },
+    });
+  }
   if (!isAxiosError(error)) {
     return new B2cError(`B2C ${method} ${path} failed: ${String(error)}`, {
       retryable: true,

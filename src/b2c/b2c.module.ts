@@ -1,14 +1,20 @@
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
-import { HttpModule } from '@nestjs/axios';
-import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { HttpModule, HttpService } from '@nestjs/axios';
+import { Inject, Module, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import { guardAxiosInstance, guardedAxiosDefaults } from '../allowlist/outbound/guarded-axios';
+import { OutboundAllowModule } from '../allowlist/outbound/outbound-allow.module';
+import { OutboundGuard } from '../allowlist/outbound/outbound-guard';
 import { GatewayConfig } from '../config/gateway-config';
 import { MESSAGE_SINK } from '../inbox/message-sink.port';
+import { b2cAuthInstaller, b2cAuthProvider } from './auth/b2c-auth.provider';
 import { B2cClient } from './b2c-client';
 import { B2C_CONNECTION, b2cConnectionProvider, type B2cConnection } from './b2c-connection';
 import { IncidentService } from './incident.service';
 
-@Module({ providers: [b2cConnectionProvider], exports: [B2C_CONNECTION] })
+@Module({
+  imports: [OutboundAllowModule],
+  providers: [b2cConnectionProvider],
+  exports: [B2C_CONNECTION],
+})
 export class B2cConnectionModule implements OnApplicationShutdown {
   constructor(@Inject(B2C_CONNECTION) private readonly connection: B2cConnection) {}
 
@@ -17,30 +23,50 @@ export class B2cConnectionModule implements OnApplicationShutdown {
   }
 }
 
+/**
+ * Puts the outbound guard's request interceptor on the B2C axios instance. Listed before the
+ * auth installer so it is registered first and so runs last (axios runs request interceptors
+ * in reverse order of registration); the guarded adapter checks the final URL regardless.
+ */
+const b2cOutboundGuardInstaller: Provider = {
+  provide: Symbol('B2cOutboundGuardInstalled'),
+  inject: [HttpService],
+  useFactory: (http: HttpService): true => {
+    guardAxiosInstance(http.axiosRef);
+    return true;
+  },
+};
+
 @Module({
   imports: [
+    B2cConnectionModule,
     HttpModule.registerAsync({
       imports: [B2cConnectionModule],
-      inject: [B2C_CONNECTION, GatewayConfig],
-      useFactory: (connection: B2cConnection, config: GatewayConfig) => {
-        const agentOptions = { keepAlive: true, maxSockets: config.b2c.maxSockets };
+      inject: [B2C_CONNECTION, GatewayConfig, OutboundGuard],
+      useFactory: (connection: B2cConnection, config: GatewayConfig, outbound: OutboundGuard) => {
         return {
           baseURL: `${connection.siteUrl.replace(/\/+$/, '')}/services/rest/connect/${config.b2c.apiVersion}/`,
           timeout: config.b2c.timeoutMs,
-          auth: { username: connection.username, password: connection.password },
+          // No `auth` here: the configured B2cAuthProvider sets Authorization per request.
           headers: {
             'OSvC-CREST-Application-Context': config.b2c.applicationContext,
             Accept: 'application/json',
           },
-          httpAgent: new HttpAgent(agentOptions),
-          httpsAgent: new HttpsAgent(agentOptions),
-          // A redirect from B2C is unexpected; following it could send credentials elsewhere.
-          maxRedirects: 0,
+          // Agents that refuse off-list hosts, an adapter that checks every final URL, no
+          // proxy, and no redirects (one from B2C could send credentials elsewhere).
+          ...guardedAxiosDefaults(outbound, { purpose: 'b2c', maxSockets: config.b2c.maxSockets }),
         };
       },
     }),
   ],
-  providers: [B2cClient, IncidentService, { provide: MESSAGE_SINK, useExisting: IncidentService }],
+  providers: [
+    B2cClient,
+    IncidentService,
+    { provide: MESSAGE_SINK, useExisting: IncidentService },
+    b2cOutboundGuardInstaller,
+    b2cAuthProvider,
+    b2cAuthInstaller,
+  ],
   exports: [MESSAGE_SINK, B2cClient],
 })
 export class B2cModule {}

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { allowEmbeddedEmulatorTarget } from '../allowlist/outbound/development-targets';
 import type { GatewayConfig } from './gateway-config';
 
 /** Credentials made up on first start in development and kept beside the data, never logged. */
@@ -24,6 +25,7 @@ export function applyDevelopmentDefaults(config: GatewayConfig): boolean {
     config.server.publicBaseUrl = `http://localhost:${config.server.port}`;
   }
   if (config.nodeEnv === 'production' || config.b2c.url) return false;
+  allowEmbeddedEmulatorTarget(config);
 
   const credentials = loadOrCreateDevelopmentCredentials(config.storage.dataDir);
   config.b2c.username = credentials.emulatorUsername;

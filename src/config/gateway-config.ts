@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import {
+  IsArray,
   IsBoolean,
   IsIn,
   IsInt,
@@ -17,6 +18,16 @@ import {
 } from 'class-validator';
 import { InboundRulesSettings } from '../allowlist/inbound/inbound-rules.settings';
 import { OutboundSettings } from '../allowlist/outbound/outbound.settings';
+import { SecretsConfig } from '../secrets/secrets.settings';
+import { IsDefined, ValidateIf } from 'class-validator';
+import { AdminSettings } from '../admin/admin.settings';
+import { RequiredText } from '../admin/required-setting';
+import {
+  B2C_AUTH_MODES,
+  B2cAuthNeedsSite,
+  B2cOAuthSettings,
+  type B2cAuthMode,
+} from '../b2c/auth/b2c-auth.settings';
 
 /** 'true'/'false' from the environment; anything else is left for @IsBoolean to refuse. */
 export function parseBoolean(value: unknown): unknown {
@@ -40,6 +51,29 @@ export class ServerConfig {
   @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
   publicBaseUrl?: string;
   @IsInt() @Min(1024) @Max(64 * 1024 * 1024) bodyLimitBytes = 256 * 1024;
+  /**
+   * Proxies (CIDR blocks, or `loopback`/`linklocal`/`uniquelocal`) whose X-Forwarded-For and VCN
+   * header are believed, hop by hop. Empty: the socket's address is the client, whatever the
+   * headers say.
+   */
+  @IsArray() @IsString({ each: true }) trustedProxies: string[] = [];
+  /** Whole-request timeout: vendors wait 10-15 s, so a request older than this is abandoned. */
+  @IsInt() @Min(1000) @Max(300_000) requestTimeoutMs = 30_000;
+  /**
+   * Origins allowed to call from a browser. Empty (the default): no CORS headers at all, since
+   * vendors call server to server and nothing here is meant for a browser.
+   */
+  @IsArray() @IsString({ each: true }) corsOrigins: string[] = [];
+}
+
+/** `@nestjs/throttler` limits, per vendor and per source address, over one window. */
+export class ThrottleConfig {
+  @IsBoolean() enabled = true;
+  @IsInt() @Min(100) windowMs = 1000;
+  /** Requests per window for one vendor, from all sources together. */
+  @IsInt() @Min(1) perVendor = 500;
+  /** Requests per window from one client address, whatever the path. */
+  @IsInt() @Min(1) perSource = 200;
 }
 
 export class StorageConfig {
@@ -76,6 +110,17 @@ export class B2cConfig {
   @IsOptional() @IsString() @MinLength(1) username?: string;
   /** A secret reference: env:NAME, file:/path, or the value itself. */
   @IsOptional() @IsString() @MinLength(1) password?: string;
+  /** basic (username + password), oauth (`b2c.oauth`) or session (`b2c.sessionId`). */
+  @IsIn(B2C_AUTH_MODES) @B2cAuthNeedsSite() auth: B2cAuthMode = 'basic';
+  @ValidateIf((b2c: B2cConfig) => b2c.auth === 'oauth')
+  @IsDefined({ message: 'is required when b2c.auth is oauth' })
+  @ValidateNested()
+  @Type(() => B2cOAuthSettings)
+  oauth?: B2cOAuthSettings;
+  /** `session` mode: a secret reference to the id sent as `Authorization: Session <id>`. */
+  @ValidateIf((b2c: B2cConfig) => b2c.auth === 'session')
+  @RequiredText('b2c.auth is session')
+  sessionId?: string;
   @IsInt() @Min(100) @Max(120_000) timeoutMs = 10_000;
   @IsInt() @Min(1) @Max(1024) maxSockets = 16;
   /**
@@ -85,6 +130,12 @@ export class B2cConfig {
   @IsInt() @Min(0) settleDelayMs = 60_000;
   /** How far back a recovery lookup searches for an incident a crashed attempt may have made. */
   @IsInt() @Min(1000) recoveryWindowMs = 15 * 60 * 1000;
+  /**
+   * Requests per second the gateway sends to B2C, all calls together (0: no limit). Oracle
+   * throttles a site's API by the share its administrator gives this application; set this below
+   * it so the worker waits here instead of collecting 503 OSC-CREST-00035 answers.
+   */
+  @IsInt() @Min(0) @Max(10_000) rateLimitPerSecond = 0;
 }
 
 export class EmulatorConfig {
@@ -105,12 +156,19 @@ export class GatewayConfig {
   @IsIn(['development', 'production', 'test']) nodeEnv: 'development' | 'production' | 'test' =
     'development';
   @ValidateNested() @Type(() => ServerConfig) server = new ServerConfig();
+  @ValidateNested() @Type(() => ThrottleConfig) throttle = new ThrottleConfig();
   @ValidateNested() @Type(() => StorageConfig) storage = new StorageConfig();
   @ValidateNested() @Type(() => WorkerConfig) worker = new WorkerConfig();
   @ValidateNested() @Type(() => B2cConfig) b2c = new B2cConfig();
   @ValidateNested() @Type(() => EmulatorConfig) emulator = new EmulatorConfig();
   @ValidateNested() @Type(() => LogConfig) log = new LogConfig();
   @ValidateNested() @Type(() => AllowlistConfig) allowlist = new AllowlistConfig();
+  /** Secret cache, refresh and rotation overlap; OCI Vault access (`secrets.ociVault`). */
+  @ValidateNested() @Type(() => SecretsConfig) secrets = new SecretsConfig();
+  /** Who may call `/admin/*`, detailed health and metrics (`admin.mode`). */
+  @ValidateNested()
+  @Type(() => AdminSettings)
+  admin = new AdminSettings();
   /**
    * `vendors.<name>`: `enabled` plus the vendor's own settings, validated by the vendor registry
    * against the vendor's settings class once the vendor modules are known.

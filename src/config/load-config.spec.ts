@@ -58,7 +58,30 @@ describe('loadGatewayConfig', () => {
       'b2c.username (B2C_USERNAME): is required when NODE_ENV=production',
       'b2c.password (B2C_PASSWORD): is required when NODE_ENV=production',
       'server.publicBaseUrl (PUBLIC_BASE_URL): is required when NODE_ENV=production',
+      'admin.mode (ADMIN_MODE): is required when NODE_ENV=production',
     ]);
+  });
+
+  it('asks for B2C Basic credentials only in Basic mode', () => {
+    expect(() =>
+      loadGatewayConfig({
+        NODE_ENV: 'production',
+        B2C_URL: 'https://site.example.com',
+        B2C_AUTH: 'session',
+        B2C_SESSION_ID: 'env:B2C_SESSION',
+        PUBLIC_BASE_URL: 'https://gateway.example.com',
+        ADMIN_MODE: 'disabled',
+      }),
+    ).not.toThrow();
+  });
+
+  it('splits list settings given in the environment on commas and spaces', () => {
+    const config = loadGatewayConfig({
+      TRUSTED_PROXIES: '10.0.0.0/8, 192.168.0.1 ::1',
+      ALLOWLIST_OUTBOUND_TARGETS: 'a.example.com,b.example.com',
+    });
+    expect(config.server.trustedProxies).toEqual(['10.0.0.0/8', '192.168.0.1', '::1']);
+    expect(config.allowlist.outbound.targets).toEqual(['a.example.com', 'b.example.com']);
   });
 
   it('requires credentials whenever a site is configured', () => {

@@ -3,6 +3,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError } from './config-error';
+import { outboundConfigProblems } from '../allowlist/outbound/outbound-policy';
 import { CONFIG_FILE_VARIABLE, ENVIRONMENT_KEYS, VENDOR_VARIABLE } from './environment-keys';
 import { GatewayConfig } from './gateway-config';
 
@@ -73,8 +74,9 @@ function readConfigFile(env: Environment): Tree {
  * to a URL built from the Host header.
  */
 function crossFieldProblems(config: GatewayConfig): string[] {
-  const problems: string[] = [];
-  if (config.b2c.url !== undefined && config.nodeEnv !== 'production') {
+  const problems: string[] = [...outboundConfigProblems(config.nodeEnv, config.allowlist.outbound)];
+  const basic = config.b2c.auth === 'basic';
+  if (config.b2c.url !== undefined && config.nodeEnv !== 'production' && basic) {
     for (const [key, value] of [
       ['b2c.username', config.b2c.username],
       ['b2c.password', config.b2c.password],
@@ -85,9 +87,15 @@ function crossFieldProblems(config: GatewayConfig): string[] {
   if (config.nodeEnv !== 'production') return problems;
   const required: [string, unknown][] = [
     ['b2c.url', config.b2c.url],
-    ['b2c.username', config.b2c.username],
-    ['b2c.password', config.b2c.password],
+    ...(basic
+      ? ([
+          ['b2c.username', config.b2c.username],
+          ['b2c.password', config.b2c.password],
+        ] as [string, unknown][])
+      : []),
     ['server.publicBaseUrl', config.server.publicBaseUrl],
+    // A forgotten admin mode must not silently leave the admin routes closed (or open).
+    ['admin.mode', config.admin.mode],
   ];
   for (const [key, value] of required) {
     if (value === undefined) problems.push(`${label(key)}: is required when NODE_ENV=production`);
@@ -118,6 +126,7 @@ function coerce(key: string, value: string): unknown {
   let node: unknown = new GatewayConfig();
   for (const segment of key.split('.')) node = isTree(node) ? node[segment] : undefined;
   if (typeof node === 'number' && /^-?\d+$/.test(value)) return Number(value);
+  if (Array.isArray(node)) return value.split(/[\s,]+/).filter((entry) => entry !== '');
   if (typeof node === 'boolean' && (value === 'true' || value === 'false')) return value === 'true';
   return value;
 }

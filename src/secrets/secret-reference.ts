@@ -1,7 +1,6 @@
 /**
- * A configured secret is a reference: `env:NAME`, `file:/path`, or (discouraged) the value itself.
- * `oci-vault:<secret OCID>` is recognized so a configuration written for it fails loudly rather
- * than being taken as a literal password.
+ * A configured secret is a reference: `env:NAME`, `file:/path`, `oci-vault:<secret OCID>` (read
+ * from OCI Vault, see secrets.settings.ts), or (discouraged) the value itself.
  */
 export type SecretReference =
   | { kind: 'env'; name: string }

@@ -9,14 +9,15 @@ import { OUTBOUND_HTTP, type OutboundHttp } from '../allowlist/outbound/outbound
 import { OutboundRefusedError } from '../common/problem/gateway-error';
 import { SecretsService } from '../secrets/secrets.service';
 import { RegisterVendor } from './vendor.decorator';
-import type { VendorServices, WebhookVendor } from './webhook-vendor';
+import { InboundAllowService } from '../allowlist/inbound/inbound-allow.service';
+import type { SecretHandle } from '../secrets/secret-handle';
+import { EnabledVendor } from './enabled-vendor';
+import type { WebhookVendor } from './webhook-vendor';
 
-/** A vendor that is enabled, with its validated settings (secrets resolved). */
-export interface EnabledVendor {
-  vendor: WebhookVendor;
-  settings: object;
-  services: VendorServices;
-}
+export { EnabledVendor } from './enabled-vendor';
+
+/** Gateway-level vendor setting, enforced by the inbound allow rules before verification. */
+const ALLOWED_SOURCES = 'allowedSources';
 
 /** Until an outbound client is provided, every outbound call a vendor asks for is refused. */
 const NO_OUTBOUND: OutboundHttp = {
@@ -36,11 +37,13 @@ export class VendorRegistry implements OnModuleInit {
   private readonly logger = new Logger('Vendors');
   private readonly known = new Map<string, WebhookVendor>();
   private readonly enabled = new Map<string, EnabledVendor>();
+  private readonly sourceLists: Record<string, string[]> = {};
 
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly config: GatewayConfig,
     private readonly secrets: SecretsService,
+    private readonly inboundAllow: InboundAllowService,
     @Optional() @Inject(OUTBOUND_HTTP) private readonly http: OutboundHttp = NO_OUTBOUND,
   ) {}
 
@@ -66,6 +69,12 @@ export class VendorRegistry implements OnModuleInit {
       else if (result) this.enabled.set(name, result);
     }
     if (problems.length > 0) throw new ConfigError(problems);
+    try {
+      this.inboundAllow.setVendorSourceLists(this.sourceLists);
+    } catch (error) {
+      if (error instanceof ConfigError) throw error;
+      throw new ConfigError([error instanceof Error ? error.message : String(error)]);
+    }
     this.logger.log(
       `vendors enabled: ${[...this.enabled.keys()].join(', ') || '(none)'}; available: ${[...this.known.keys()].join(', ')}`,
     );
@@ -84,18 +93,29 @@ export class VendorRegistry implements OnModuleInit {
     vendor: WebhookVendor,
     raw: Record<string, unknown>,
   ): Promise<EnabledVendor | false | string> {
-    const { enabled = true, ...rest } = raw;
+    const { enabled = true, [ALLOWED_SOURCES]: allowedSources, ...rest } = raw;
     const on = parseBoolean(enabled);
     if (typeof on !== 'boolean') return `vendors.${vendor.name}.enabled: must be true or false`;
     if (!on) return false;
     const values: Record<string, unknown> = { ...rest };
     const problems: string[] = [];
+    const sources = sourceList(allowedSources);
+    if (sources === 'invalid') {
+      problems.push(
+        `vendors.${vendor.name}.${ALLOWED_SOURCES}: must be a list of CIDR blocks, VCN OCIDs or source group names`,
+      );
+    } else if (sources) {
+      this.sourceLists[vendor.name] = sources;
+    }
+    const handles = new Map<string, SecretHandle>();
     // Typed per vendor; here every vendor is seen through WebhookVendor<object>.
     for (const key of vendor.secretSettings as readonly string[]) {
       const reference = values[key];
       if (typeof reference !== 'string') continue; // missing: validation below names it
       try {
-        values[key] = await this.secrets.resolve(`vendors.${vendor.name}.${key}`, reference);
+        const handle = await this.secrets.watch(`vendors.${vendor.name}.${key}`, reference);
+        handles.set(key, handle);
+        values[key] = handle.current();
       } catch (error) {
         problems.push(error instanceof Error ? error.message : String(error));
       }
@@ -110,6 +130,17 @@ export class VendorRegistry implements OnModuleInit {
       }
     }
     if (problems.length > 0) return problems.join('\n');
-    return { vendor, settings, services: { http: this.http, sourceListed: false } };
+    return new EnabledVendor(vendor, settings, handles, {
+      http: this.http,
+      sourceListed: sources !== undefined && sources !== 'invalid',
+    });
   }
+}
+
+/** `allowedSources` from YAML (a list) or the environment (comma- or space-separated). */
+function sourceList(value: unknown): string[] | undefined | 'invalid' {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value === 'string') return value.split(/[\s,]+/).filter((entry) => entry !== '');
+  if (Array.isArray(value) && value.every((entry) => typeof entry === 'string')) return value;
+  return 'invalid';
 }

@@ -1,7 +1,9 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { InboundAllowModule } from '../allowlist/inbound/inbound-allow.module';
 import { AuthModule } from '../auth/auth.module';
 import { InboxModule } from '../inbox/inbox.module';
+import { ThrottleModule } from '../throttle/throttle.module';
 import { discoverVendorModules } from './discover-vendor-modules';
 import { VendorRegistry } from './vendor-registry';
 import { VendorRequestGuard } from './vendor-request.guard';
@@ -12,7 +14,14 @@ export class VendorsModule {
   static forRoot(): DynamicModule {
     return {
       module: VendorsModule,
-      imports: [DiscoveryModule, AuthModule, InboxModule, ...discoverVendorModules()],
+      imports: [
+        DiscoveryModule,
+        InboundAllowModule,
+        ThrottleModule,
+        AuthModule,
+        InboxModule,
+        ...discoverVendorModules(),
+      ],
       controllers: [WebhookController],
       providers: [VendorRegistry, VendorRequestGuard],
       exports: [VendorRegistry],

@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { VendorSignatureGuard } from '../auth/vendor-signature.guard';
 import type { ReplayClaim } from '../inbox/inbox-store.port';
 import { InboxService } from '../inbox/inbox.service';
+import { WebhookThrottlerGuard } from '../throttle/webhook-throttler.guard';
 import { assertValidMessages } from './inbound-message.validation';
 import { VendorRequestGuard } from './vendor-request.guard';
 import './webhook-context';
@@ -32,14 +33,15 @@ export class WebhookController {
   constructor(private readonly inbox: InboxService) {}
 
   @Post(':name/webhook')
-  @UseGuards(VendorRequestGuard, VendorSignatureGuard)
+  // The inbound allow rules ran already (a global guard); then rate limits, then the vendor.
+  @UseGuards(WebhookThrottlerGuard, VendorRequestGuard, VendorSignatureGuard)
   async receive(
     @Param('name') name: string,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string> {
     const { enabled, request: webhook, verification = {} } = request.webhook!;
-    const messages = await enabled.vendor.parse(webhook, enabled.settings, enabled.services);
+    const messages = await enabled.vendor.parse(webhook, enabled.settings(), enabled.services);
     assertValidMessages(name, messages);
     await this.inbox.accept(messages, replayClaim(name, verification, webhook.receivedAt));
     const ack = enabled.vendor.acknowledge(messages, webhook);

@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { allowOutbound } from './allow-outbound';
 
 export const TEST_PUBLIC_BASE_URL = 'https://gateway.example.com';
 export const TEST_B2C_USERNAME = 'integration';
@@ -30,6 +31,7 @@ export function gatewayEnv(options: GatewayEnvOptions): Record<string, string> {
     WORKER_BACKOFF_MAX_MS: '400',
     WORKER_POLL_INTERVAL_MS: '100',
     LOG_LEVEL: 'info',
+    ...allowOutbound([options.emulatorUrl]),
     ...options.extra,
   };
 }

@@ -24,7 +24,11 @@ export interface OutboundResponse {
 }
 
 export interface OutboundHttp {
-  /** Rejects with `OutboundRefusedError` (target off the list) or a network error. */
+  /**
+   * Rejects with `OutboundRefusedError` (target off the list, or its TLS certificate not
+   * accepted), `OutboundTimeoutError` or `OutboundFailedError` (network error, response too
+   * large); see `outbound-errors.ts`. A 3xx is returned as it came: redirects are never followed.
+   */
   request(request: OutboundRequest): Promise<OutboundResponse>;
 }
 

@@ -2,7 +2,8 @@
  * The REST entry point: one catch-all Fastify route under /services/rest/connect, so that every
  * request (known resource or not) goes through the same steps in the same order:
  *
- *   request log -> injected faults -> version -> Basic auth -> OSvC-CREST-Application-Context
+ *   request log -> injected faults -> version -> authorization (Basic, Session or Bearer, see
+ *   emulator-auth.ts) -> OSvC-CREST-Application-Context
  *   -> resource route and method -> JSON body -> handler
  *
  * Every failure becomes Oracle's error body; unexpected exceptions become 500 OSC-CREST-00008 and
@@ -16,12 +17,12 @@
  * v1.3 does not require the header ("Only required for Connect v1.4",
  * https://cx.rightnow.com/app/answers/detail/a_id/10785). `latest` is v1.4, the newest version.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SqliteError } from 'better-sqlite3';
 
+import { checkAuthorization, type EmulatorAuthOptions } from './emulator-auth';
 import {
   APPLICATION_CONTEXT_HEADER,
   APPLICATION_CONTEXT_MAX_LENGTH,
@@ -40,52 +41,16 @@ export const SUPPORTED_VERSIONS: readonly string[] = ['v1.3', 'v1.4', 'latest'];
 /** Versions that require OSvC-CREST-Application-Context. */
 const CONTEXT_REQUIRED_VERSIONS: readonly string[] = ['v1.4', 'latest'];
 
-export interface RestDependencies {
+export interface RestDependencies extends EmulatorAuthOptions {
   store: EmulatorStore;
   faults: FaultRegistry;
   requestLog: RequestLog;
-  username: string;
-  password: string;
   now: () => number;
   /** Promises of requests still being processed; closing waits for them before the DB closes. */
   inFlight: Set<Promise<unknown>>;
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
-
-function digest(text: string): Buffer {
-  return createHash('sha256').update(text, 'utf8').digest();
-}
-
-/** Constant-time comparison of credentials (digests have equal length whatever the input). */
-function sameSecret(a: string, b: string): boolean {
-  return timingSafeEqual(digest(a), digest(b));
-}
-
-function checkBasicAuth(request: RestRequest, deps: RestDependencies): void {
-  const header = singleHeader(request.headers.authorization) ?? '';
-  const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
-  let authorized = false;
-  if (match) {
-    const decoded = Buffer.from(match[1], 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    if (colon >= 0) {
-      // Evaluate both comparisons so timing does not reveal which part was wrong.
-      const userOk = sameSecret(decoded.slice(0, colon), deps.username);
-      const passwordOk = sameSecret(decoded.slice(colon + 1), deps.password);
-      authorized = userOk && passwordOk;
-    }
-  }
-  if (!authorized) {
-    throw new EmulatorHttpError(
-      401,
-      ErrorCode.NotAuthorized,
-      'Access denied: HTTP Basic credentials are missing or invalid',
-      { 'www-authenticate': 'Basic realm="Oracle B2C Service emulator", charset="UTF-8"' },
-      'Unauthorized',
-    );
-  }
-}
 
 function checkApplicationContext(request: RestRequest): void {
   if (!CONTEXT_REQUIRED_VERSIONS.includes(request.version)) return;
@@ -163,7 +128,7 @@ async function processRequest(
         `Connect REST API version '${request.version}' is not supported; use ${SUPPORTED_VERSIONS.join(', ')}`,
       );
     }
-    checkBasicAuth(request, deps);
+    await checkAuthorization(singleHeader(request.headers.authorization), deps);
     checkApplicationContext(request);
 
     const match = request.segments ? matchRoute(request.segments) : undefined;

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import Fastify, { FastifyBaseLogger, FastifyInstance } from 'fastify';
 
 import { registerControlRoutes } from './control-routes';
+import type { EmulatorOAuthOptions } from './emulator-auth';
 import { frameworkErrorHandler, registerRestRoutes } from './emulator-routes';
 import { EmulatorStore } from './emulator-store';
 import { FaultRegistry } from './faults';
@@ -17,9 +18,13 @@ import { DEFAULT_REQUEST_LOG_LIMIT, RequestLog } from './request-log';
 export interface EmulatorOptions {
   /** SQLite file (created if missing) or ':memory:'. */
   dbFile: string;
-  /** HTTP Basic credentials every REST request must carry. */
+  /** HTTP Basic credentials of the staff account; always accepted. */
   username: string;
   password: string;
+  /** Also accept `Authorization: Bearer <JWT>` from this identity provider (see emulator-auth.ts). */
+  oauth?: EmulatorOAuthOptions;
+  /** Also accept `Authorization: Session <id>` for these ids. */
+  sessionIds?: readonly string[];
   /** Interface to bind; default 127.0.0.1 because /_emulator/ has no authentication. */
   host?: string;
   /** TCP port; 0 (the default) picks a free one. */
@@ -69,6 +74,8 @@ export function createEmulatorApp(options: EmulatorOptions): FastifyInstance {
     requestLog,
     username: options.username,
     password: options.password,
+    oauth: options.oauth,
+    sessionIds: options.sessionIds,
     now: Date.now,
     inFlight,
   });

@@ -1,19 +1,24 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ProblemCode } from './gateway-error';
+import { GatewayError, ProblemCode } from './gateway-error';
 import { problemType, toProblem } from './problem';
+import { reasonOf, referenceIdFor } from './reference-id';
+import type { RefusalLog } from './refusal-log';
 
 /** Seconds a vendor is asked to wait before retrying when the store cannot commit. */
 const STORE_RETRY_AFTER_SECONDS = 5;
 
 /**
- * The one place errors become HTTP: `application/problem+json` with a stable `type`, the request
- * id, and the path (never the query, which may carry tokens). Every refusal is logged with the
- * same request id, so an admin can find why a vendor was turned away.
+ * The one place errors become HTTP: `application/problem+json` with a stable `type`, a reference
+ * id, the request id, and the path (never the query, which may carry tokens). Every refusal is
+ * logged under the same reference id with the whole decision, so an admin given the id by a
+ * vendor can find why it was turned away.
  */
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('Refusal');
+
+  constructor(private readonly refusals?: RefusalLog) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
@@ -21,15 +26,20 @@ export class ProblemFilter implements ExceptionFilter {
     const reply = http.getResponse<FastifyReply>();
     const problem = toProblem(exception);
     const path = request.url.split('?', 1)[0];
+    const referenceId = referenceIdFor(reasonOf(problem.code), request.id, new Date());
     const logged = {
+      referenceId,
       requestId: request.id,
       method: request.method,
       path,
       status: problem.status,
       problem: problem.code,
       detail: problem.detail,
+      client: request.ip,
       peer: request.socket?.remoteAddress,
+      ...(exception instanceof GatewayError ? exception.logDetails : undefined),
     };
+    this.refusals?.record(referenceId, logged);
     if (problem.code === ProblemCode.Internal) {
       this.logger.error({ ...logged, err: exception });
     } else {
@@ -49,6 +59,7 @@ export class ProblemFilter implements ExceptionFilter {
           status: problem.status,
           detail: problem.detail,
           instance: path,
+          referenceId,
           requestId: request.id,
           ...problem.extensions,
         }),

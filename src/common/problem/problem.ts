@@ -79,6 +79,7 @@ export function toProblem(exception: unknown): Problem {
     if (status === 404) return fromCode(ProblemCode.NotFound, 'No such resource');
     if (status === 413) return fromCode(ProblemCode.PayloadTooLarge, exception.message);
     if (status === 415) return fromCode(ProblemCode.UnsupportedMediaType, exception.message);
+    if (status === 429) return fromCode(ProblemCode.Throttled, exception.message);
     if (status >= 400 && status < 500) {
       return {
         ...fromCode(ProblemCode.BadRequest, exception.message),

@@ -1,0 +1,65 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { OUTBOUND_HTTP, type OutboundHttp } from '../allowlist/outbound/outbound-http.port';
+import { AdminUnauthorizedError } from '../common/problem/gateway-error';
+import { GatewayConfig } from '../config/gateway-config';
+import { SecretsService } from '../secrets/secrets.service';
+import type { AdminPrincipal } from './admin-principal';
+import { type AdminMode, effectiveAdminMode } from './admin.settings';
+import { bearerToken } from './bearer-token';
+import { JwksCache } from './jwks-cache';
+import { JwtAdminVerifier } from './jwt-admin-verifier';
+import { StaticTokenVerifier } from './static-token-verifier';
+
+/**
+ * Decides whether a request carries admin credentials, in the configured mode. The admin guard
+ * uses it; so can a route that shows more to admins than to anonymous callers (detailed health):
+ * call `authenticate(request.headers.authorization)` and treat an `AdminUnauthorizedError` as
+ * "anonymous".
+ */
+@Injectable()
+export class AdminAuthenticator implements OnModuleInit {
+  readonly mode: AdminMode;
+  private verify: (token: string) => Promise<AdminPrincipal> | AdminPrincipal = () => {
+    throw new AdminUnauthorizedError('admin authentication is disabled (admin.mode)');
+  };
+  /** `jwt` mode only: the key cache, for diagnostics and tests. */
+  jwks?: JwksCache;
+
+  constructor(
+    private readonly config: GatewayConfig,
+    private readonly secrets: SecretsService,
+    @Inject(OUTBOUND_HTTP) private readonly outbound: OutboundHttp,
+  ) {
+    this.mode = effectiveAdminMode(config.admin);
+  }
+
+  async onModuleInit(): Promise<void> {
+    const settings = this.config.admin;
+    if (this.mode === 'token') {
+      const token = await this.secrets.watch('admin.token', settings.token ?? '');
+      const verifier = new StaticTokenVerifier(() => token.acceptedValues());
+      this.verify = (candidate) => verifier.verify(candidate);
+    } else if (this.mode === 'jwt') {
+      const jwt = settings.jwt;
+      this.jwks = new JwksCache(this.outbound, {
+        url: jwt.jwksUrl as string,
+        maxAgeMs: jwt.jwksMaxAgeMs,
+        refreshCooldownMs: jwt.jwksRefreshCooldownMs,
+        timeoutMs: jwt.jwksTimeoutMs,
+      });
+      const verifier = new JwtAdminVerifier(
+        { ...jwt, issuer: jwt.issuer as string, audience: jwt.audience as string },
+        this.jwks,
+      );
+      this.verify = (candidate) => verifier.verify(candidate);
+    }
+  }
+
+  /** Throws `AdminUnauthorizedError` saying what is wrong; never echoes the credentials. */
+  async authenticate(authorization: string | string[] | undefined): Promise<AdminPrincipal> {
+    if (this.mode === 'disabled') {
+      throw new AdminUnauthorizedError('admin authentication is disabled (admin.mode)');
+    }
+    return this.verify(bearerToken(authorization));
+  }
+}

@@ -1,0 +1,8 @@
+import type { AdminMode } from './admin.settings';
+
+/** Who called an admin route, as the admin guard proved it. */
+export interface AdminPrincipal {
+  /** The token's `sub` (or `client_id` for a client-credentials token); `admin` for a static token. */
+  subject: string;
+  mode: Exclude<AdminMode, 'disabled'>;
+}

@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { PassportModule } from '@nestjs/passport';
+import { OutboundAllowModule } from '../allowlist/outbound/outbound-allow.module';
+import { AdminAuthenticator } from './admin-authenticator';
+import { AdminController } from './admin.controller';
+import { AdminGuard } from './admin.guard';
+import { AdminStrategy } from './admin.strategy';
+import { ReferenceController } from './reference.controller';
+
+/**
+ * Admin authentication (`admin.mode`: jwt, token or disabled) for `/admin/*`, detailed health
+ * and metrics. Import it and put `@UseGuards(AdminGuard)` on the route, or ask
+ * `AdminAuthenticator` directly where anonymous callers get a reduced answer.
+ */
+@Module({
+  // OutboundAllowModule: the JWKS is fetched through the outbound allowlist.
+  imports: [PassportModule.register({ session: false }), OutboundAllowModule],
+  controllers: [AdminController, ReferenceController],
+  providers: [AdminAuthenticator, AdminStrategy, AdminGuard],
+  exports: [AdminAuthenticator, AdminGuard],
+})
+export class AdminModule {}

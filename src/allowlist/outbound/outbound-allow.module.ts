@@ -1,0 +1,32 @@
+import { Global, Module } from '@nestjs/common';
+import { GatewayConfig } from '../../config/gateway-config';
+import { assertConfiguredTargetsAllowed, configuredOutboundTargets } from './configured-targets';
+import { OutboundGuard } from './outbound-guard';
+import { OUTBOUND_HTTP } from './outbound-http.port';
+import { OutboundHttpClient } from './outbound-http.client';
+import { compileOutboundPolicy } from './outbound-policy';
+
+/**
+ * The outbound target allowlist for the whole gateway: the guard (policy in force, checks,
+ * guarded agents) and `OUTBOUND_HTTP`. Global, so any feature injects `OUTBOUND_HTTP` (or the
+ * guard, to build guarded axios defaults) without importing it. Start-up stops here when the
+ * configuration is bad or names a target off the list.
+ */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: OutboundGuard,
+      inject: [GatewayConfig],
+      useFactory: (config: GatewayConfig): OutboundGuard => {
+        const policy = compileOutboundPolicy(config.allowlist.outbound, config.nodeEnv);
+        assertConfiguredTargetsAllowed(policy, configuredOutboundTargets(config));
+        return new OutboundGuard(policy);
+      },
+    },
+    OutboundHttpClient,
+    { provide: OUTBOUND_HTTP, useExisting: OutboundHttpClient },
+  ],
+  exports: [OutboundGuard, OUTBOUND_HTTP],
+})
+export class OutboundAllowModule {}
