@@ -1,3 +1,4 @@
+import { fuzzRuns } from '../../../test/support/fuzz-runs';
 import fc from 'fast-check';
 import ipaddr from 'ipaddr.js';
 import { AddressTrieBuilder } from './address-trie';
@@ -91,7 +92,7 @@ describe('AddressTrie', () => {
           expect(lookup(blocks, address) >= 0).toBe(oracle(blocks, address));
         },
       ),
-      { numRuns: 10_000 },
+      { numRuns: fuzzRuns(10_000) },
     );
   });
 
@@ -114,7 +115,7 @@ describe('AddressTrie', () => {
           expect(lookup(blocks, address) >= 0).toBe(oracle(blocks, address));
         },
       ),
-      { numRuns: 10_000 },
+      { numRuns: fuzzRuns(10_000) },
     );
   });
 
@@ -139,7 +140,7 @@ describe('AddressTrie', () => {
           expect(lookup(blocks, address) >= 0).toBe(oracle(blocks, address));
         },
       ),
-      { numRuns: 10_000 },
+      { numRuns: fuzzRuns(10_000) },
     );
   });
 });

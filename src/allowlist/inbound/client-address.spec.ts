@@ -1,3 +1,4 @@
+import { fuzzRuns } from '../../../test/support/fuzz-runs';
 import fc from 'fast-check';
 import ipaddr from 'ipaddr.js';
 import { parseClientAddress, parseDottedQuad, parseIPv6 } from './client-address';
@@ -54,7 +55,7 @@ describe('parseClientAddress', () => {
           ipaddr.IPv4.parse(text).octets.reduce((value, octet) => value * 256 + octet, 0),
         );
       }),
-      { numRuns: 10_000 },
+      { numRuns: fuzzRuns(10_000) },
     );
   });
 
@@ -63,7 +64,7 @@ describe('parseClientAddress', () => {
       fc.property(fc.ipV6(), (text) => {
         expect(parseIPv6(text)).toEqual(ipaddr.IPv6.parse(text).parts);
       }),
-      { numRuns: 10_000 },
+      { numRuns: fuzzRuns(10_000) },
     );
   });
 
@@ -81,7 +82,7 @@ describe('parseClientAddress', () => {
           expect(reference.toString()).toBe(ipaddr.fromByteArray(toBytes(parsed.v4)).toString());
         }
       }),
-      { numRuns: 20_000 },
+      { numRuns: fuzzRuns(20_000) },
     );
   });
 });

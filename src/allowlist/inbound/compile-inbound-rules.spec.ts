@@ -1,3 +1,4 @@
+import { fuzzRuns } from '../../../test/support/fuzz-runs';
 import fc from 'fast-check';
 import { compileInboundRules, InboundRulesError } from './compile-inbound-rules';
 import { ConfigError } from '../../config/config-error';
@@ -331,7 +332,7 @@ describe('compileInboundRules: properties', () => {
         });
         if (before.allowed) expect(after.allowed).toBe(true);
       }),
-      { numRuns: 10_000 },
+      { numRuns: fuzzRuns(10_000) },
     );
   });
 
@@ -346,7 +347,7 @@ describe('compileInboundRules: properties', () => {
         const expected = prefix === '/' || path === prefix || path.startsWith(`${prefix}/`);
         expect(covered).toBe(expected);
       }),
-      { numRuns: 10_000 },
+      { numRuns: fuzzRuns(10_000) },
     );
   });
 
@@ -361,7 +362,7 @@ describe('compileInboundRules: properties', () => {
           expect(typeof decision.allowed).toBe('boolean');
         },
       ),
-      { numRuns: 10_000 },
+      { numRuns: fuzzRuns(10_000) },
     );
   });
 
@@ -374,7 +375,7 @@ describe('compileInboundRules: properties', () => {
           expect(error).toBeInstanceOf(InboundRulesError);
         }
       }),
-      { numRuns: 2_000 },
+      { numRuns: fuzzRuns(2_000) },
     );
   });
 });

@@ -1,3 +1,4 @@
+import { fuzzRuns } from '../../../test/support/fuzz-runs';
 import fc from 'fast-check';
 import { MalformedPathError, normalizePath, readPath } from './path-normalization';
 
@@ -121,7 +122,7 @@ describe('normalizePath', () => {
         expect(normalizePath(once)).toBe(once);
         if (!raw.includes('%')) expect(once).toBe(reference(raw));
       }),
-      { numRuns: 20_000 },
+      { numRuns: fuzzRuns(20_000) },
     );
   });
 
@@ -141,7 +142,7 @@ describe('normalizePath', () => {
           expect(normalizePath(`/../../${segments.join('/')}`)).toBe(result);
         },
       ),
-      { numRuns: 10_000 },
+      { numRuns: fuzzRuns(10_000) },
     );
   });
 
@@ -151,7 +152,7 @@ describe('normalizePath', () => {
         const result = outcome(raw);
         if (typeof result === 'string') expect(result.startsWith('/')).toBe(true);
       }),
-      { numRuns: 20_000 },
+      { numRuns: fuzzRuns(20_000) },
     );
   });
 });
