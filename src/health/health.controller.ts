@@ -1,66 +1,61 @@
-import { Controller, Get, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
-import {
-  HealthCheck,
-  HealthCheckService,
-  HealthIndicatorService,
-  type HealthCheckResult,
-} from '@nestjs/terminus';
+import { Controller, Get, Headers, Logger, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { GatewayConfig } from '../config/gateway-config';
-import { DeliveryWorker } from '../inbox/delivery-worker';
-import { INBOX_STORE, type InboxStore } from '../inbox/inbox-store.port';
+import { AdminAuthenticator } from '../admin/admin-authenticator';
+import { AdminUnauthorizedError } from '../common/problem/gateway-error';
+import type { ReadinessReport, ReadinessStatus } from './readiness-report';
+import { type InboxSummary, ReadinessService } from './readiness.service';
+
+export type AdminReadiness = ReadinessReport & { inbox: InboxSummary };
 
 /**
- * `/health/live`: the process answers. `/health/ready`: the store commits a real write and the
- * worker's loop is turning, so a load balancer stops sending webhooks we could not keep.
+ * `/health/live`: the process and its event loop answer. `/health/ready`: whether to send this
+ * gateway webhooks; anonymous callers (load balancers) get the status only, admins the details.
+ * See README.md in this folder for what each status means and why a B2C outage is not "down".
  */
 @Controller('health')
 export class HealthController {
+  private readonly logger = new Logger('Health');
+
   constructor(
-    private readonly health: HealthCheckService,
-    private readonly indicators: HealthIndicatorService,
-    @Inject(INBOX_STORE) private readonly store: InboxStore,
-    private readonly worker: DeliveryWorker,
-    private readonly config: GatewayConfig,
+    private readonly readiness: ReadinessService,
+    private readonly admins: AdminAuthenticator,
   ) {}
 
   @Get('live')
-  live(): { status: 'ok' } {
+  live(@Res({ passthrough: true }) reply: FastifyReply): { status: 'ok' } {
+    void reply.header('cache-control', 'no-store');
     return { status: 'ok' };
   }
 
   @Get('ready')
-  @HealthCheck()
   async ready(
+    @Headers('authorization') authorization: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<HealthCheckResult | object> {
-    try {
-      return await this.health.check([() => this.storeWritable(), () => this.workerRunning()]);
-    } catch (error) {
-      // Terminus reports "not ready" as an exception; answer its report as it is, with 503.
-      if (!(error instanceof ServiceUnavailableException)) throw error;
-      void reply.status(503);
-      return error.getResponse() as object;
-    }
+  ): Promise<{ status: ReadinessStatus } | AdminReadiness> {
+    const [report, admin] = await Promise.all([
+      this.readiness.evaluate(),
+      this.isAdmin(authorization),
+    ]);
+    void reply.status(report.status === 'down' ? 503 : 200).header('cache-control', 'no-store');
+    if (!admin) return { status: report.status };
+    return { ...report, inbox: await this.readiness.inboxSummary() };
   }
 
-  private async storeWritable() {
-    const indicator = this.indicators.check('store');
+  /**
+   * Refused or missing credentials get the anonymous answer rather than a 401: a load balancer
+   * must get its status whatever headers it sends. An admin who sees only `status` can check
+   * the credentials at `/admin/whoami`, which says what is wrong with them.
+   */
+  private async isAdmin(authorization: string | undefined): Promise<boolean> {
+    if (authorization === undefined || authorization === '') return false;
     try {
-      await this.store.probeWrite();
-      return indicator.up();
+      await this.admins.authenticate(authorization);
+      return true;
     } catch (error) {
-      return indicator.down({ message: error instanceof Error ? error.message : String(error) });
+      if (!(error instanceof AdminUnauthorizedError)) {
+        this.logger.warn(`admin check for readiness details failed: ${String(error)}`);
+      }
+      return false;
     }
-  }
-
-  private workerRunning() {
-    const indicator = this.indicators.check('worker');
-    if (!this.config.worker.enabled) return indicator.up({ enabled: false });
-    // The loop wakes at least every poll interval; a much older turn means it is stuck.
-    const staleAfter = this.config.worker.pollIntervalMs * 3 + this.config.b2c.timeoutMs;
-    const age = Date.now() - this.worker.lastTurnAt;
-    if (this.worker.isRunning && age <= staleAfter) return indicator.up();
-    return indicator.down({ running: this.worker.isRunning, lastTurnAgoMs: age });
   }
 }
