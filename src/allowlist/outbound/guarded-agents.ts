@@ -52,16 +52,27 @@ function admit(
   // one that was checked, so it is the one connected to.
   const parsed = new URL(`${scheme}//${hostname}/`).hostname.replace(/\.$/, '');
   const host = parsed.startsWith('[') ? parsed.slice(1, -1) : parsed;
+  const pinned = guard.policy().hostAddresses.get(host);
   return {
     ...options,
     host,
     hostname: host,
     port,
-    // The system resolver answers; a caller's lookup could map a listed name anywhere.
-    lookup: undefined,
+    // The system resolver answers, or the configured fixed answer; never a caller's lookup,
+    // which could map a listed name anywhere. TLS still verifies the certificate for `host`.
+    lookup: pinned === undefined ? undefined : pinnedLookup(pinned),
     path: undefined,
     socketPath: undefined,
   };
+}
+
+/** A `dns.lookup` stand-in that answers one address, in both of its calling conventions. */
+function pinnedLookup(address: string): NonNullable<ClientRequestArgs['lookup']> {
+  const family = isIP(address);
+  return ((_host: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
+    if (options?.all) callback(null, [{ address, family }]);
+    else callback(null, address, family);
+  }) as unknown as NonNullable<ClientRequestArgs['lookup']>;
 }
 
 function deliver(

@@ -371,6 +371,31 @@ describe('outbound guard over real sockets', () => {
     }
   });
 
+  it('connects a name pinned in hostAddresses to its address, and still checks the certificate for the name', async () => {
+    const settings = Object.assign(new OutboundSettings(), {
+      targets: ['pinned.allowed.example'],
+      caBundleFile: pki.caFile,
+      hostAddresses: { 'pinned.allowed.example': '127.0.0.1' },
+    });
+    const pinned = new OutboundHttpClient(
+      new OutboundGuard(compileOutboundPolicy(settings, 'test')),
+    );
+    const before = hits.tlsConnections;
+    try {
+      // The test server's certificate is for `localhost`: reached at the pinned address, it
+      // must be refused for the name asked for.
+      const error = await refusalOf(
+        pinned.request({ url: 'https://pinned.allowed.example/hello', purpose: 'test' }),
+      );
+      expect(error.reason).toBe(
+        'the TLS certificate was not accepted (ERR_TLS_CERT_ALTNAME_INVALID)',
+      );
+      expect(hits.tlsConnections).toBe(before + 1);
+    } finally {
+      pinned.onModuleDestroy();
+    }
+  });
+
   it('refuses the test CA certificate when the CA bundle is not configured (system roots only)', async () => {
     const systemOnly = new OutboundHttpClient(guardFor(['localhost']));
     try {

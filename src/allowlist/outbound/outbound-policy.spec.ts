@@ -182,7 +182,7 @@ describe('outbound settings in the gateway configuration', () => {
     expect(error).toBeInstanceOf(ConfigError);
     const message = (error as ConfigError).message;
     expect(message).toContain(
-      'allowlist.outbound.targets: entry 2 "https://site.example:8443/" port 8443',
+      'allowlist.outbound.targets (ALLOWLIST_OUTBOUND_TARGETS): entry 2 "https://site.example:8443/" port 8443',
     );
     expect(message).toContain(
       'entry 3 "*.com" a \'*.\' wildcard needs a base of at least two labels',

@@ -14,6 +14,8 @@ export interface OutboundPolicy {
    * bundle, so Node's default store applies (setting `ca` replaces that store, never extends it).
    */
   readonly ca?: readonly string[];
+  /** Fixed DNS answers (`allowlist.outbound.hostAddresses`): name → address. */
+  readonly hostAddresses: ReadonlyMap<string, string>;
 }
 
 export const TARGETS_KEY = 'allowlist.outbound.targets (ALLOWLIST_OUTBOUND_TARGETS)';
@@ -56,6 +58,7 @@ export function compileOutboundPolicy(settings: OutboundSettings, nodeEnv: strin
   return {
     targets,
     allowHttpForDevelopment: settings.allowHttpForDevelopment,
+    hostAddresses: new Map(Object.entries(settings.hostAddresses ?? {})),
     ...(bundle.length > 0 ? { ca: [...rootCertificates, ...bundle] } : {}),
   };
 }

@@ -1,13 +1,15 @@
+import { isIP } from 'node:net';
 import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
   IsBoolean,
+  IsObject,
   IsOptional,
   IsString,
   MinLength,
-  ValidateBy,
   type ValidationArguments,
+  ValidateBy,
 } from 'class-validator';
 import { targetProblems } from './outbound-policy';
 
@@ -63,4 +65,26 @@ export class OutboundSettings {
    */
   @IsBoolean()
   allowHttpForDevelopment = false;
+
+  /**
+   * Fixed DNS answers, `{ "sns.us-east-1.amazonaws.com": "10.0.3.7" }`, like curl's `--resolve`:
+   * for split-horizon networks (a private endpoint reached under its public name) and for tests.
+   * The name is still the one checked against the list and the one the certificate must match;
+   * only the address it connects to changes. YAML only.
+   */
+  @IsObject()
+  @ValidateBy({
+    name: 'hostAddresses',
+    validator: {
+      validate: (value: unknown) =>
+        typeof value === 'object' &&
+        value !== null &&
+        Object.entries(value).every(
+          ([host, address]) =>
+            /^[a-z0-9.-]+$/.test(host) && typeof address === 'string' && isIP(address) !== 0,
+        ),
+      defaultMessage: () => 'must map lower-case DNS names to IP addresses',
+    },
+  })
+  hostAddresses: Record<string, string> = {};
 }
