@@ -1,3 +1,5 @@
+import { decodeReferenceId } from '../src/common/problem/reference-id';
+import { lookUpReference } from '../src/common/problem/reference-lookup';
 import { INBOX_STORE, type InboxStore } from '../src/inbox/inbox-store.port';
 import {
   nextSid,
@@ -96,6 +98,19 @@ describe('delivery when B2C throttles, fails or refuses', () => {
     const incidents = await gw.control.incidents();
     expect(incidents).toHaveLength(1);
     expect(stored.checkpoint.incidentId).toBe(incidents[0].id);
+    // The timeout was logged with a reference id (reason 1) that finds its own log line.
+    const timedOut = gw.logs
+      .map((line) => /timed out \(reference ([0-9a-f.]+)\)/.exec(String(line.msg))?.[1])
+      .find((id) => id !== undefined);
+    expect(decodeReferenceId(timedOut!)).toMatchObject({
+      reason: 1,
+      reasonText: 'request or upstream (B2C) call timed out',
+    });
+    const found = lookUpReference(
+      timedOut!,
+      gw.logs.map((line) => JSON.stringify(line)),
+    );
+    expect(found?.lines).toHaveLength(1);
   });
 
   it('dead-letters a message B2C refuses with 400, keeping the error, without retrying', async () => {

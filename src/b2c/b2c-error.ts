@@ -1,5 +1,6 @@
 import { isAxiosError } from 'axios';
 import { OutboundRefusedError } from '../common/problem/gateway-error';
+import { eventReferenceId } from '../common/problem/reference-id';
 import { DeliveryError } from '../inbox/message-sink.port';
 
 /** B2C's throttling answer: 503 with this code, not 429. */
@@ -42,6 +43,16 @@ export function toB2cError(
   const response = error.response;
   if (!response) {
     const code = error.code ?? 'network error';
+    if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') {
+      // A timeout gets a reference id (reason 1), as a refused request does, so the admin can
+      // find this attempt's log line from the id kept on the message.
+      const referenceId = eventReferenceId(1);
+      return new B2cError(`B2C ${method} ${path} timed out (reference ${referenceId})`, {
+        retryable: true,
+        detail: { method, path, code, referenceId },
+        ...settle,
+      });
+    }
     return new B2cError(`B2C ${method} ${path} failed: ${code}`, {
       retryable: true,
       detail: { method, path, code },

@@ -8,7 +8,7 @@ import { ProblemCode } from './gateway-error';
  * refusal. The seed's reason numbers are kept where they mean the same (1, 18, 25, 30, 102).
  */
 export const REASONS = {
-  1: 'request or upstream call timed out',
+  1: 'request or upstream (B2C) call timed out',
   18: 'blocked by an inbound allow rule',
   25: 'redirect not followed (off the outbound allowlist or a loop)',
   30: 'outbound TLS handshake failed (certificate not verified)',
@@ -116,6 +116,21 @@ export function decodeReferenceId(text: string): DecodedReference | undefined {
 export function requestIdGenerator(): () => string {
   let counter = 0;
   return () => `${INSTANCE_ID}${(counter += 1).toString(16).padStart(8, '0')}`;
+}
+
+let events = 0;
+
+/**
+ * A reference id for a refusal that no request carries (a B2C call timing out in the worker):
+ * the request part counts such events on this instance.
+ */
+export function eventReferenceId(reason: ReasonCode, at = new Date()): string {
+  return formatReferenceId({
+    reason,
+    instance: INSTANCE_ID,
+    at: Math.floor(at.getTime() / 1000),
+    request: (events += 1).toString(16),
+  });
 }
 
 export function referenceIdFor(reason: number, requestId: string, at: Date): string {

@@ -23,7 +23,9 @@ export function lookUpReference(
     if (!text.includes(id)) continue;
     try {
       const line = JSON.parse(text) as Record<string, unknown>;
-      if (line.referenceId === id) lines.push(line);
+      // Request refusals carry it as a field; worker lines (a B2C timeout) in their message.
+      const inMessage = typeof line.msg === 'string' && line.msg.includes(`reference ${id}`);
+      if (line.referenceId === id || inMessage) lines.push(line);
     } catch {
       // Not a JSON line (e.g. npm's own output around the log): not ours.
     }
