@@ -1,0 +1,30 @@
+import { Injectable } from '@nestjs/common';
+import type { InboundMessage } from '../inbound-message';
+import { RegisterVendor } from '../vendor.decorator';
+import type { VendorAck, WebhookRequest, WebhookVendor } from '../webhook-vendor';
+import { parseBirdPayload } from './bird-payload';
+import { verifyBirdSignature } from './bird-signature';
+import { BIRD_ACK, BIRD_VENDOR_NAME } from './bird.constants';
+import { BirdSettings } from './bird.settings';
+
+/** Bird (the platform after MessageBird) notifications signed with `messagebird-signature`. Stateless. */
+@Injectable()
+@RegisterVendor()
+export class BirdVendor implements WebhookVendor<BirdSettings> {
+  readonly name = BIRD_VENDOR_NAME;
+  readonly settingsClass = BirdSettings;
+  readonly secretSettings: readonly (keyof BirdSettings)[] = ['signingKey'];
+  readonly contentTypes: readonly string[] = ['application/json'];
+
+  verify(request: WebhookRequest, settings: BirdSettings): void {
+    verifyBirdSignature(request, settings.signingKey);
+  }
+
+  parse(request: WebhookRequest): InboundMessage[] {
+    return parseBirdPayload(request);
+  }
+
+  acknowledge(): VendorAck {
+    return { ...BIRD_ACK };
+  }
+}
