@@ -15,7 +15,7 @@ import {
   ValidateNested,
   type ValidationOptions,
 } from 'class-validator';
-import { RequiredText, RequiredUrl } from './required-setting';
+import { RequiredText, RequiredUrl } from '../config/required-setting';
 
 /**
  * `jwt`: bearer JWTs from an identity domain (OCI IAM / IDCS), checked against its JWKS.

@@ -21,7 +21,7 @@ import { OutboundSettings } from '../allowlist/outbound/outbound.settings';
 import { SecretsConfig } from '../secrets/secrets.settings';
 import { IsDefined, ValidateIf } from 'class-validator';
 import { AdminSettings } from '../admin/admin.settings';
-import { RequiredText } from '../admin/required-setting';
+import { RequiredText } from './required-setting';
 import {
   B2C_AUTH_MODES,
   B2cAuthNeedsSite,
