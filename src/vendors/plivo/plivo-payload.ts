@@ -1,0 +1,105 @@
+import {
+  MalformedPayloadError,
+  UnprocessablePayloadError,
+} from '../../common/problem/gateway-error';
+import type { InboundMessage, MediaRef } from '../inbound-message';
+import { requiredE164, requiredString } from '../kit/payload';
+import { toE164 } from '../phone-number';
+import { decodeForm, formPairsToRecord } from '../twilio/twilio-form';
+import type { WebhookRequest } from '../webhook-vendor';
+import { PLIVO_VENDOR_NAME } from './plivo.constants';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** `queued`, `sent`, `delivered`, `undelivered`, `failed`, `read`, ... */
+const STATUS_SHAPE = /^[a-z][a-z_]{0,39}$/;
+/** Plivo names MMS media `Media0`, `Media1`, ... (older payloads `MediaUrl0`). */
+const MEDIA_NAME = /^Media(?:Url)?(\d{1,2})$/;
+const HTTP_URL = /^https?:\/\/\S+$/i;
+
+type Params = Readonly<Record<string, string>>;
+
+/** The body's parameters, one value each: Plivo never repeats one, and two senders is a guess. */
+function readParams(rawBody: Buffer): Params {
+  const record = formPairsToRecord(decodeForm(rawBody));
+  for (const [name, value] of Object.entries(record)) {
+    if (Array.isArray(value)) {
+      throw new MalformedPayloadError(`${name} appears more than once`, { field: name });
+    }
+  }
+  return record as Params;
+}
+
+/** A number Plivo sends without '+' as E.164, or the address as sent (short code, sender id). */
+function addressOrAsSent(value: string): string {
+  return (/^\d{6,15}$/.test(value) ? toE164(`+${value}`) : toE164(value)) ?? value;
+}
+
+function messageUuid(params: Params): string {
+  const uuid = requiredString(params.MessageUUID, 'MessageUUID');
+  if (!UUID.test(uuid)) {
+    throw new UnprocessablePayloadError('MessageUUID is not a UUID', { field: 'MessageUUID' });
+  }
+  return uuid;
+}
+
+function mediaOf(params: Params): MediaRef[] {
+  const indexed: [number, MediaRef][] = [];
+  for (const [name, url] of Object.entries(params)) {
+    const match = MEDIA_NAME.exec(name);
+    if (!match) continue;
+    if (!HTTP_URL.test(url)) {
+      throw new UnprocessablePayloadError(`${name} is not an http(s) URL`, { field: name });
+    }
+    const contentType = params[`MediaContentType${match[1]}`];
+    indexed.push([Number(match[1]), contentType ? { url, contentType } : { url }]);
+  }
+  return indexed.sort((a, b) => a[0] - b[0]).map(([, media]) => media);
+}
+
+function statusMessage(params: Params, receivedAt: Date): InboundMessage {
+  const status = requiredString(params.Status, 'Status').toLowerCase();
+  if (!STATUS_SHAPE.test(status)) {
+    throw new UnprocessablePayloadError('Status is not a Plivo status', { field: 'Status' });
+  }
+  return {
+    vendor: PLIVO_VENDOR_NAME,
+    // One message gets a callback per status; each distinct status is its own event.
+    messageId: `${messageUuid(params)}:${status}`,
+    kind: 'status',
+    from: requiredString(params.From, 'From'),
+    to: addressOrAsSent(requiredString(params.To, 'To')),
+    text: '',
+    media: [],
+    receivedAt: receivedAt.toISOString(),
+    raw: params,
+  };
+}
+
+/**
+ * One Plivo message webhook as one message: an inbound SMS or MMS, or a message status callback
+ * (it has `Status`) as a `status`.
+ */
+export function parsePlivoPayload(
+  request: Pick<WebhookRequest, 'rawBody' | 'receivedAt'>,
+): InboundMessage[] {
+  const params = readParams(request.rawBody);
+  if (params.Status !== undefined) return [statusMessage(params, request.receivedAt)];
+  const messageId = messageUuid(params);
+  const from = requiredE164(params.From, 'From', true);
+  const to = addressOrAsSent(requiredString(params.To, 'To'));
+  const media = mediaOf(params);
+  const type = params.Type?.toLowerCase();
+  return [
+    {
+      vendor: PLIVO_VENDOR_NAME,
+      messageId,
+      kind: type === 'mms' || media.length > 0 ? 'mms' : 'sms',
+      from,
+      to,
+      text: params.Text ?? '',
+      media,
+      receivedAt: request.receivedAt.toISOString(),
+      raw: params,
+    },
+  ];
+}
