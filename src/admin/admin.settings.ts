@@ -10,10 +10,8 @@ import {
   Max,
   Min,
   MinLength,
-  ValidateBy,
   ValidateIf,
   ValidateNested,
-  type ValidationOptions,
 } from 'class-validator';
 import { RequiredText, RequiredUrl } from '../config/required-setting';
 

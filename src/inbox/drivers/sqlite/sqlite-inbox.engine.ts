@@ -107,12 +107,16 @@ function prepareStatements(db: Database.Database) {
        VALUES (@vendor, @messageId, @payload, @now, @now, @now)
        ON CONFLICT (vendor, message_id) DO NOTHING`,
     ),
+    // INDEXED BY: without statistics SQLite picks the state index and sorts every pending row,
+    // which with a backlog of a million takes 300 ms on the thread every commit waits on.
     due: db.prepare(
-      `SELECT * FROM inbox_messages WHERE state = 'pending' AND next_attempt_at <= ?
+      `SELECT * FROM inbox_messages INDEXED BY inbox_messages_due
+       WHERE state = 'pending' AND next_attempt_at <= ?
        ORDER BY next_attempt_at, seq LIMIT ?`,
     ),
     nextDue: db.prepare(
-      `SELECT MIN(next_attempt_at) AS at FROM inbox_messages WHERE state = 'pending'`,
+      `SELECT MIN(next_attempt_at) AS at FROM inbox_messages INDEXED BY inbox_messages_due
+       WHERE state = 'pending'`,
     ),
     checkpoint: db.prepare(
       `UPDATE inbox_messages SET checkpoint = ?, updated_at = ? WHERE seq = ?`,
