@@ -1,199 +1,141 @@
 /**
- * `npm run bench:intake`: bare Fastify vs the gateway's verified, durable intake, one after the
- * other on this machine, with the same load generator (autocannon in this process) sending
- * unique, correctly signed Twilio webhooks. Prints req/s, the ratio, and ack latency.
+ * (a) Intake: bare Fastify (trivial handler) vs the gateway's verified, durable intake, in the
+ * same run, with the same load generator sending unique, correctly signed Twilio webhooks.
+ * Rounds alternate between the two, so a machine whose speed drifts (shared hosts do) affects
+ * both alike; the medians of the rounds are reported.
  *
- * Each server runs in its own process so the load generator does not share its event loop.
- * `npm run bench:intake` builds the gateway first; both servers run as plain JavaScript.
- * The gateway's worker is off: this measures intake (verify, parse, commit with fsync, ack).
+ * The gateway's worker is off: this measures intake alone (verify, parse, commit with fsync, ack).
+ * Alone: `npm run bench:intake` (builds first). Part of `npm run bench` (bench/run-all.ts).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
 import { freePort } from '../test/support/free-port';
-import { waitFor } from '../test/support/wait-for';
-import { encodeTwilioForm } from '../src/vendors/twilio/fixtures';
-import { computeTwilioSignature } from '../src/vendors/twilio/twilio-signature';
+import { startGateway } from './support/gateway-process';
+import { knobs } from './support/knobs';
+import { memoryOf, startNode, stopAll, untilListening } from './support/processes';
+import { median, round, sum, type Target } from './support/stats';
+import { load, signedTwilioWebhook, WEBHOOK_PATH, type LoadFigures } from './support/twilio-load';
 
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
-const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 8);
-const WARMUP_S = Number(process.env.BENCH_WARMUP_S ?? 3);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const TOKEN = randomBytes(16).toString('hex');
-const PUBLIC_BASE = 'https://bench.example.com';
-const PATH = '/vendors/twilio/webhook';
-
-interface Figures {
+export interface IntakeSummary {
   requestsPerSecond: number;
   p50: number;
   p99: number;
   p999: number;
-  errors: number;
-  non2xx: number;
-  total: number;
+  ok: number;
+  failed: number;
 }
 
-let sequence = 0;
-const runId = randomBytes(4).toString('hex');
+export interface IntakeResult {
+  connections: number;
+  durationS: number;
+  rounds: number;
+  bare: IntakeSummary;
+  gateway: IntakeSummary;
+  /** Gateway req/s ÷ bare Fastify req/s, per round and of the medians. */
+  ratioPerRound: number[];
+  ratio: number;
+  /** The gateway process's resident memory at the end of the rounds (empty store). */
+  gatewayRssMB: { end: number; peak: number };
+  raw: { bare: LoadFigures[]; gateway: LoadFigures[] };
+  targets: Target[];
+}
 
-/** A unique inbound SMS, signed as Twilio signs it. */
-function signedWebhook(): { body: string; signature: string } {
-  sequence += 1;
-  const params = {
-    MessageSid: `SM${runId}${sequence.toString(16).padStart(24, '0')}`,
-    AccountSid: 'AC0123456789abcdef0123456789abcdef',
-    // A different sender each time: the worst case for the phone-number cache.
-    From: `+1415${2_000_000 + (sequence % 7_000_000)}`,
-    To: '+14155550100',
-    Body: `Benchmark message ${sequence}: my order has not arrived`,
-    NumMedia: '0',
-    SmsStatus: 'received',
-  };
+function summarize(figures: LoadFigures[]): IntakeSummary {
   return {
-    body: encodeTwilioForm(params),
-    signature: computeTwilioSignature(TOKEN, PUBLIC_BASE + PATH, params),
-  };
-}
-
-async function load(url: string, seconds: number): Promise<Figures> {
-  const result = await autocannon({
-    url: url + PATH,
-    connections: CONNECTIONS,
-    duration: seconds,
-    requests: [
-      {
-        method: 'POST',
-        setupRequest: (request) => {
-          const { body, signature } = signedWebhook();
-          return {
-            ...request,
-            body,
-            headers: {
-              'content-type': 'application/x-www-form-urlencoded',
-              'x-twilio-signature': signature,
-            },
-          };
-        },
-      },
-    ],
-  });
-  return {
-    requestsPerSecond: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    p999: result.latency.p99_9,
-    errors: result.errors + result.timeouts,
-    non2xx: result.non2xx,
-    total: result.requests.total,
-  };
-}
-
-/** Both servers run as plain JavaScript: the gateway as built (`npm run build`), like production. */
-function start(args: string[], env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, args, {
-    cwd: join(__dirname, '..'),
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-}
-
-async function listening(name: string, child: ChildProcess, url: string): Promise<void> {
-  await waitFor(
-    `${name} to listen`,
-    async () => {
-      if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}`);
-      return (await fetch(`${url}/health/live`)).status < 500 ? true : undefined;
-    },
-    60_000,
-  );
-}
-
-const median = (values: number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-
-async function main(): Promise<void> {
-  const barePort = await freePort();
-  const gatewayPort = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'bench-intake-'));
-  const bare = start(['bench/bare-fastify.server.cjs', String(barePort)], {});
-  const gateway = start(['dist/main.js'], {
-    NODE_ENV: 'production',
-    HOST: '127.0.0.1',
-    PORT: String(gatewayPort),
-    PUBLIC_BASE_URL: PUBLIC_BASE,
-    DATA_DIR: dataDir,
-    // Never called: the worker is off, so only intake is measured.
-    B2C_URL: 'https://b2c.invalid',
-    B2C_USERNAME: 'bench',
-    B2C_PASSWORD: 'bench',
-    WORKER_ENABLED: 'false',
-    VENDOR_TWILIO__AUTH_TOKEN: TOKEN,
-    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
-  });
-  const bareUrl = `http://127.0.0.1:${barePort}`;
-  const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
-  const results: { bare: Figures[]; gateway: Figures[] } = { bare: [], gateway: [] };
-  try {
-    await listening('bare Fastify', bare, bareUrl);
-    await listening('gateway', gateway, gatewayUrl);
-    await load(bareUrl, WARMUP_S);
-    await load(gatewayUrl, WARMUP_S);
-    // Alternating rounds: a machine whose speed drifts (shared hosts do) affects both alike.
-    for (let round = 0; round < ROUNDS; round += 1) {
-      results.bare.push(await load(bareUrl, DURATION_S));
-      results.gateway.push(await load(gatewayUrl, DURATION_S));
-    }
-  } finally {
-    for (const child of [bare, gateway]) child.kill('SIGTERM');
-    await Promise.all(
-      [bare, gateway].map((child) => new Promise((resolve) => child.once('exit', resolve))),
-    );
-    rmSync(dataDir, { recursive: true, force: true });
-  }
-
-  const summary = (figures: Figures[]): Figures => ({
-    requestsPerSecond: median(figures.map((f) => f.requestsPerSecond)),
+    requestsPerSecond: round(median(figures.map((f) => f.requestsPerSecond))),
     p50: median(figures.map((f) => f.p50)),
     p99: median(figures.map((f) => f.p99)),
     p999: median(figures.map((f) => f.p999)),
-    errors: figures.reduce((sum, f) => sum + f.errors, 0),
-    non2xx: figures.reduce((sum, f) => sum + f.non2xx, 0),
-    total: figures.reduce((sum, f) => sum + f.total, 0),
-  });
-  const bareSummary = summary(results.bare);
-  const gatewaySummary = summary(results.gateway);
-  const ratio = gatewaySummary.requestsPerSecond / bareSummary.requestsPerSecond;
-  const row = (name: string, f: Figures) =>
-    `| ${name} | ${f.requestsPerSecond.toFixed(0)} | ${f.p50} | ${f.p99} | ${f.p999} | ${f.total} | ${f.non2xx + f.errors} |`;
-  console.log(
-    `\nIntake benchmark: ${CONNECTIONS} connections, ${ROUNDS} alternating rounds of ${DURATION_S} s each (medians)`,
-  );
-  console.log(
-    `machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}\n`,
-  );
-  console.log('| server | req/s | p50 ms | p99 ms | p99.9 ms | requests | non-2xx/errors |');
-  console.log('|---|---|---|---|---|---|---|');
-  console.log(row('bare Fastify (trivial handler)', bareSummary));
-  console.log(row('gateway (verify + commit + ack)', gatewaySummary));
-  console.log(
-    `\nper round gateway/bare: ${results.gateway
-      .map(
-        (g, i) =>
-          `${((g.requestsPerSecond / results.bare[i].requestsPerSecond) * 100).toFixed(1)}%`,
-      )
-      .join(', ')}`,
-  );
-  console.log(`gateway / bare Fastify req/s: ${(ratio * 100).toFixed(1)}% (target >= 50%)`);
-  console.log(`gateway p99 ack latency: ${gatewaySummary.p99} ms (target <= 25 ms)`);
-  console.log(
-    JSON.stringify({ connections: CONNECTIONS, durationS: DURATION_S, rounds: results, ratio }),
-  );
+    ok: sum(figures.map((f) => f.ok)),
+    failed: sum(figures.map((f) => f.non2xx + f.errors)),
+  };
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+export async function runIntake(): Promise<IntakeResult> {
+  const { connections } = knobs;
+  const { warmupS, durationS, rounds } = knobs.intake;
+  const barePort = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-intake-'));
+  const bare = startNode('bare Fastify', ['bench/bare-fastify.server.cjs', String(barePort)], {});
+  const bareUrl = `http://127.0.0.1:${barePort}`;
+  const raw: IntakeResult['raw'] = { bare: [], gateway: [] };
+  let gatewayRssMB = { end: 0, peak: 0 };
+  try {
+    await untilListening(bare, `${bareUrl}/health/live`);
+    const gateway = await startGateway({ dataDir, workerEnabled: false });
+    try {
+      const run = (url: string, seconds: number) =>
+        load({ url: url + WEBHOOK_PATH, seconds, connections, request: signedTwilioWebhook });
+      await run(bareUrl, warmupS);
+      await run(gateway.url, warmupS);
+      for (let i = 0; i < rounds; i += 1) {
+        raw.bare.push(await run(bareUrl, durationS));
+        raw.gateway.push(await run(gateway.url, durationS));
+      }
+      const memory = memoryOf(gateway.proc.pid);
+      gatewayRssMB = { end: round(memory.rssMB), peak: round(memory.peakMB) };
+    } finally {
+      await gateway.stop();
+    }
+  } finally {
+    await bare.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+
+  const bareSummary = summarize(raw.bare);
+  const gatewaySummary = summarize(raw.gateway);
+  const ratio = gatewaySummary.requestsPerSecond / bareSummary.requestsPerSecond;
+  return {
+    connections,
+    durationS,
+    rounds,
+    bare: bareSummary,
+    gateway: gatewaySummary,
+    ratioPerRound: raw.gateway.map((g, i) =>
+      round(g.requestsPerSecond / raw.bare[i].requestsPerSecond),
+    ),
+    ratio: round(ratio),
+    gatewayRssMB,
+    raw,
+    targets: [
+      {
+        what: "intake req/s, gateway ÷ bare Fastify's",
+        target: '≥ 50%',
+        measured: `${(ratio * 100).toFixed(1)}%`,
+        met: ratio >= 0.5,
+      },
+      {
+        what: `p99 ack latency, ${connections} concurrent senders`,
+        target: '≤ 25 ms',
+        measured: `${gatewaySummary.p99} ms`,
+        met: gatewaySummary.p99 <= 25,
+      },
+    ],
+  };
+}
+
+if (require.main === module) {
+  runIntake()
+    .then((result) => {
+      const { bare, gateway } = result;
+      console.log(
+        `Intake: ${result.connections} connections, ${result.rounds} alternating rounds of ${result.durationS} s (medians)`,
+      );
+      console.log(
+        `bare Fastify: ${bare.requestsPerSecond} req/s, p50/p99/p99.9 ${bare.p50}/${bare.p99}/${bare.p999} ms`,
+      );
+      console.log(
+        `gateway:      ${gateway.requestsPerSecond} req/s, p50/p99/p99.9 ${gateway.p50}/${gateway.p99}/${gateway.p999} ms`,
+      );
+      console.log(`per round gateway/bare: ${result.ratioPerRound.join(', ')}`);
+      for (const t of result.targets) {
+        console.log(`${t.what}: ${t.measured} (target ${t.target}: ${t.met ? 'met' : 'missed'})`);
+      }
+    })
+    .catch((error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    })
+    .finally(() => stopAll().finally(() => process.exit()));
+}
