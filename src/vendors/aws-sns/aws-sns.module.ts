@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+import { AwsSnsVendor } from './aws-sns.vendor';
+
+@Module({ providers: [AwsSnsVendor] })
+export class AwsSnsModule {}
