@@ -74,8 +74,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   }
   app.useGlobalFilters(new ProblemFilter(app.get(RefusalLog)));
   logger.info({ instance: INSTANCE_ID }, `gateway instance ${INSTANCE_ID}`);
-  // Only these stop the gateway: Nest would otherwise also close on SIGHUP, which here means
-  // "reload the allow rules" (AllowlistReloadService).
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  // No enableShutdownHooks: main.ts owns SIGTERM/SIGINT (a graceful stop that exits 0), and
+  // SIGHUP reloads the allow rules (AllowlistReloadService) instead of stopping.
   return app;
 }

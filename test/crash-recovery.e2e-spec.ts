@@ -14,6 +14,9 @@ import { waitFor } from './support/wait-for';
  * The gateway is a separate process, killed with SIGKILL after it acknowledged a webhook and
  * before the incident was recorded as delivered, then started again on the same data directory.
  */
+/** Longer than a restart takes, so an early lookup after the restart would be caught. */
+const SETTLE_MS = 6000;
+
 describe('SIGKILL between the acknowledgement and the delivery', () => {
   let emulator: RunningEmulator;
   let control: EmulatorControl;
@@ -28,12 +31,17 @@ describe('SIGKILL between the acknowledgement and the delivery', () => {
     await control.reset();
   });
 
-  async function scenario(fault: { method: string; pathPattern: string }, messageSid: string) {
+  async function scenario(
+    fault: { method: string; pathPattern: string },
+    messageSid: string,
+    /** A B2C path the restarted gateway must have called before the counting starts. */
+    awaitPath?: string,
+  ) {
     const env = gatewayEnv({
       emulatorUrl: emulator.url,
       twilioAuthToken: TWILIO_TEST_AUTH_TOKEN,
       dataDir: mkdtempSync(join(tmpdir(), 'gateway-crash-')),
-      extra: { B2C_SETTLE_DELAY_MS: '0', LOG_LEVEL: 'warn' },
+      extra: { B2C_SETTLE_DELAY_MS: String(SETTLE_MS), LOG_LEVEL: 'warn' },
     });
     const port = await freePort();
     // B2C is slow on the chosen step, so the kill lands while that request is in flight.
@@ -64,6 +72,14 @@ describe('SIGKILL between the acknowledgement and the delivery', () => {
         },
         20_000,
       );
+      if (awaitPath) {
+        await waitFor(
+          `the restarted gateway to call ${awaitPath}`,
+          async () =>
+            (await control.requests()).some((r) => r.path === awaitPath) ? true : undefined,
+          20_000,
+        );
+      }
       // Let the restarted gateway finish whatever it would still do, then count.
       await waitFor('the restarted gateway to go idle', async () => {
         const requests = await control.requests();
@@ -84,10 +100,16 @@ describe('SIGKILL between the acknowledgement and the delivery', () => {
     const requests = await scenario(
       { method: 'POST', pathPattern: '^/incidents$' },
       'SMcrash0000000000000000000000001',
+      '/queryResults',
     );
     // The restarted gateway found the incident the dead one had asked for, instead of posting again.
-    expect(requests.filter((r) => r.method === 'POST' && r.path === '/incidents')).toHaveLength(1);
-    expect(requests.some((r) => r.path === '/queryResults')).toBe(true);
+    const posts = requests.filter((r) => r.method === 'POST' && r.path === '/incidents');
+    expect(posts).toHaveLength(1);
+    const lookup = requests.find((r) => r.path === '/queryResults');
+    expect(lookup).toBeDefined();
+    // ...and only once the settle delay had passed since that create: a quick restart must not
+    // look while the create may still be running at B2C.
+    expect(Date.parse(lookup!.at) - Date.parse(posts[0].at)).toBeGreaterThanOrEqual(SETTLE_MS);
   });
 
   it('creates the incident once when killed before any B2C write', async () => {

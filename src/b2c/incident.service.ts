@@ -38,6 +38,16 @@ export class IncidentService implements MessageSink {
     const contactId = checkpoint.contactId as number;
 
     if (checkpoint.incidentAttemptedAt !== undefined) {
+      // A create whose answer was lost may still be running at B2C. The settle delay is also
+      // honoured across a restart, so a quick restart does not look too early and create twice.
+      const settledAt = checkpoint.incidentAttemptedAt + this.config.b2c.settleDelayMs;
+      if (Date.now() < settledAt) {
+        throw new DeliveryError('an earlier incident create may still be under way at B2C', {
+          retryable: true,
+          detail: { incidentAttemptedAt: checkpoint.incidentAttemptedAt },
+          notBeforeMs: settledAt - Date.now(),
+        });
+      }
       const earlier = await this.findEarlierIncident(
         stored,
         contactId,

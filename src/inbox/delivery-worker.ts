@@ -4,6 +4,7 @@ import {
   Injectable,
   Logger,
   type OnApplicationBootstrap,
+  type OnApplicationShutdown,
 } from '@nestjs/common';
 import { GatewayConfig } from '../config/gateway-config';
 import { retryDelayMs } from './backoff';
@@ -19,6 +20,19 @@ export interface FailureRecord {
 }
 
 /**
+ * Ends an attempt at a checkpoint because the gateway is stopping: the message stays pending, and
+ * the next process resumes it from that checkpoint. Not a failure: no attempt is counted.
+ */
+class ReleasedForShutdown extends Error {
+  override name = 'ReleasedForShutdown';
+}
+
+/** Longest pause while the store cannot record outcomes: it is probed again at least this often. */
+const STORE_PAUSE_MAX_MS = 30_000;
+/** On top of one B2C call's timeout, for the checkpoint write that follows it. */
+const RELEASE_MARGIN_MS = 2_000;
+
+/**
  * Moves stored messages to the sink (B2C), one attempt at a time per message, with backoff and
  * jitter between attempts and dead-lettering after `worker.maxAttempts`.
  *
@@ -26,11 +40,21 @@ export interface FailureRecord {
  * contact that the second one must find, and two concurrent lookups would create two contacts.
  */
 @Injectable()
-export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class DeliveryWorker
+  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
   private readonly logger = new Logger(DeliveryWorker.name);
   private readonly inFlight = new Map<number, Promise<void>>();
   private readonly busySenders = new Set<string>();
+  /**
+   * Failed attempts in a row whose outcome the store could not record. While the store cannot
+   * write, every attempt would call B2C and then fail to save what it learned, message after
+   * message: the worker pauses instead, longer each time, until a write succeeds again.
+   */
+  private unrecorded = 0;
   private running = false;
+  /** Stopping: attempts under way end at their next checkpoint instead of going on. */
+  private releasing = false;
   private loopDone: Promise<void> = Promise.resolve();
   private wake: (() => void) | undefined;
   private pending = false;
@@ -53,22 +77,58 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     if (this.config.worker.enabled) this.start();
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
+  /**
+   * Nest closes the HTTP server between this hook and the next: no new message is taken from now
+   * on, while deliveries under way go on in parallel with the requests being answered.
+   */
+  beforeApplicationShutdown(): void {
+    this.requestStop();
+  }
+
+  /** Runs before the inbox closes (InboxModule's own hook comes after its providers'). */
+  async onApplicationShutdown(): Promise<void> {
     await this.stop();
   }
 
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.releasing = false;
     this.loopDone = this.loop();
   }
 
-  /** Stops taking new messages and waits for the attempts under way to finish and be recorded. */
-  async stop(): Promise<void> {
+  /** Takes no new message; attempts under way end at their next checkpoint. */
+  requestStop(): void {
     this.running = false;
+    this.releasing = true;
     this.notify();
+  }
+
+  /**
+   * Stops taking new messages and waits, at most `graceMs` (by default one B2C call's timeout and
+   * a checkpoint write), for the attempts under way to end and be recorded. Attempts still under
+   * way after that are left: their messages stay pending in the inbox and the next process
+   * resumes them from their last checkpoint, which never repeats a step that B2C completed.
+   */
+  async stop(graceMs = this.config.b2c.timeoutMs + RELEASE_MARGIN_MS): Promise<void> {
+    this.requestStop();
     await this.loopDone;
-    await Promise.allSettled(this.inFlight.values());
+    if (this.inFlight.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), graceMs);
+    });
+    const ended = await Promise.race([
+      Promise.allSettled(this.inFlight.values()).then(() => 'ended' as const),
+      timedOut,
+    ]);
+    clearTimeout(timer);
+    if (ended === 'timeout') {
+      this.logger.warn(
+        `released ${this.inFlight.size} delivery attempt(s) still under way after ${graceMs} ms; ` +
+          'they stay pending and resume from their checkpoint after the restart',
+      );
+    }
   }
 
   /** New messages were stored: look now rather than at the next poll. */
@@ -98,7 +158,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     const due = await this.store.due(now, free * 2, new Set(this.inFlight.keys()));
     let started = 0;
     for (const stored of due) {
-      if (this.inFlight.size >= this.config.worker.concurrency) break;
+      if (!this.running || this.inFlight.size >= this.config.worker.concurrency) break;
       if (this.busySenders.has(stored.message.from)) continue;
       this.begin(stored);
       started += 1;
@@ -125,6 +185,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
       const outcome = await this.sink.deliver(stored, async (next) => {
         checkpoint = { ...next };
         await this.store.saveCheckpoint(seq, checkpoint);
+        // With the incident id saved there is nothing left to call B2C for: let it finish.
+        if (this.releasing && checkpoint.incidentId === undefined) throw new ReleasedForShutdown();
       });
       if (outcome.kind === 'delivered') {
         await this.store.markDelivered(seq, 'delivered', outcome.checkpoint);
@@ -133,10 +195,26 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
         await this.store.markDelivered(seq, 'skipped', checkpoint);
         this.logger.log(`skipped ${label}: ${outcome.reason}`);
       }
+      this.unrecorded = 0;
     } catch (error) {
-      await this.recordFailure(stored, error).catch((storeError: unknown) =>
-        // The message stays pending and is tried again; nothing accepted is lost.
-        this.logger.error(`could not record the failure of ${label}: ${errorMessage(storeError)}`),
+      if (error instanceof ReleasedForShutdown) {
+        this.logger.log(`released ${label} at its checkpoint: the gateway is stopping`);
+        return;
+      }
+      await this.recordFailure(stored, error).then(
+        () => (this.unrecorded = 0),
+        (storeError: unknown) => {
+          // The message stays pending and is tried again; nothing accepted is lost.
+          this.unrecorded += 1;
+          const { backoffBaseMs, backoffMaxMs } = this.config.worker;
+          const maxMs = Math.min(backoffMaxMs, STORE_PAUSE_MAX_MS);
+          const delay = retryDelayMs(this.unrecorded, backoffBaseMs, maxMs);
+          this.pausedUntil = Math.max(this.pausedUntil, Date.now() + delay);
+          this.logger.error(
+            `could not record the failure of ${label} (${errorMessage(error)}): ` +
+              `${errorMessage(storeError)}; deliveries pause for ${delay} ms`,
+          );
+        },
       );
     }
   }
