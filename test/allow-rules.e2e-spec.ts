@@ -300,3 +300,45 @@ describe('rate limits, security headers and CORS', () => {
     expect(other.headers['access-control-allow-origin']).toBeUndefined();
   });
 });
+
+describe('a vendor’s own source list, on the same rule engine', () => {
+  let gw: GatewayWithEmulator;
+
+  beforeAll(async () => {
+    // No global rules: only the vendor's list applies, and only to its webhook path.
+    gw = await startGatewayWithEmulator({
+      WORKER_ENABLED: 'false',
+      VENDOR_TWILIO__ALLOWED_SOURCES: '127.0.0.7/32, 127.0.0.8',
+    });
+  });
+  afterAll(() => gw.stop());
+
+  it('accepts the vendor only from its listed sources, and still checks its signature', async () => {
+    const listed = signedWebhook();
+    expect((await send(gw.url, { from: '127.0.0.7', path: WEBHOOK_PATH, ...listed })).status).toBe(
+      200,
+    );
+    const stranger = signedWebhook();
+    const refused = await send(gw.url, { from: '127.0.0.9', path: WEBHOOK_PATH, ...stranger });
+    expect(refused.status).toBe(403);
+    expect(
+      decodeReferenceId(String((JSON.parse(refused.body) as { referenceId: string }).referenceId))
+        ?.reason,
+    ).toBe(18);
+    const unsigned = { ...signedWebhook().headers, 'x-twilio-signature': 'AAAA' };
+    expect(
+      (
+        await send(gw.url, {
+          from: '127.0.0.8',
+          path: WEBHOOK_PATH,
+          headers: unsigned,
+          body: listed.body,
+        })
+      ).status,
+    ).toBe(401);
+    // Other paths are not the vendor's: its list does not cover them.
+    expect(
+      (await send(gw.url, { from: '127.0.0.9', method: 'GET', path: '/health/live' })).status,
+    ).toBe(200);
+  });
+});
