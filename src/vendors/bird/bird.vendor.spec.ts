@@ -7,7 +7,7 @@ import {
   SignatureRejectedError,
   UnprocessablePayloadError,
 } from '../../common/problem/gateway-error';
-import { seededRandom } from '../standard-webhooks/fixtures/seeded-random';
+import { seededRandom } from '../kit/fixtures/seeded-random';
 import type { WebhookRequest } from '../webhook-vendor';
 import { computeBirdSignature } from './bird-signature';
 import { BirdSettings } from './bird.settings';

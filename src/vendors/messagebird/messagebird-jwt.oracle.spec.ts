@@ -1,6 +1,6 @@
 import { createSecretKey } from 'node:crypto';
 import { SignatureRejectedError } from '../../common/problem/gateway-error';
-import { seededRandom } from '../standard-webhooks/fixtures/seeded-random';
+import { seededRandom } from '../kit/fixtures/seeded-random';
 import {
   messagebirdToken,
   type MessagebirdTokenOptions,

@@ -7,23 +7,14 @@ import {
   verifyPlivoSignature,
   type PlivoParams,
 } from './plivo-signature';
+import { seededRandom } from '../kit/fixtures/seeded-random';
 
 /**
  * The `plivo` package's validators as independent oracles on seeded random URLs, parameters,
  * nonces and tokens. ASCII only: the Node SDK UTF-8-encodes strings twice (utf8.encode, then
  * hmac.update as UTF-8), so it disagrees with Plivo's other SDKs on non-ASCII text.
  */
-function mulberry32(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const random = mulberry32(0x9115);
+const random = seededRandom(0x9115).next;
 const int = (max: number) => Math.floor(random() * max);
 const pick = <T>(items: readonly T[]): T => items[int(items.length)];
 const word = (length: number) =>

@@ -1,6 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import { SignatureRejectedError } from '../../common/problem/gateway-error';
-import { seededRandom } from './fixtures/seeded-random';
+import { seededRandom } from '../kit/fixtures/seeded-random';
 import { decodeSecret } from './standard-webhooks-keys';
 import { computeV1Signature, verifyStandardWebhooksSignature } from './standard-webhooks-signature';
 

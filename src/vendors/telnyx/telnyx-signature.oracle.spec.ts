@@ -7,22 +7,13 @@ import {
 } from './fixtures/signed-telnyx-request';
 import { telnyxMessageReceived } from './fixtures/telnyx-payloads';
 import { telnyxPublicKey, verifyTelnyxSignature } from './telnyx-signature';
+import { seededRandom } from '../kit/fixtures/seeded-random';
 
 /**
  * The `telnyx` package's TelnyxWebhook verifier as an independent oracle: on seeded random
  * payloads, keys, times and tamperings both give the same verdict.
  */
-function mulberry32(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const random = mulberry32(0x7e1);
+const random = seededRandom(0x7e1).next;
 const int = (max: number) => Math.floor(random() * max);
 const pick = <T>(items: readonly T[]): T => items[int(items.length)];
 const text = () => Array.from({ length: int(40) }, () => pick([...'ab Z09|"\\é日😀\n'])).join('');

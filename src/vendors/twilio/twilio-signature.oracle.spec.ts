@@ -7,23 +7,14 @@ import {
   verifyTwilioSignature,
   type TwilioSignatureCheck,
 } from './twilio-signature';
+import { seededRandom } from '../kit/fixtures/seeded-random';
 
 /**
  * The official `twilio` package as an independent oracle: on many generated requests its
  * signer and validators must agree with ours. The generator is seeded so a failure reproduces.
  */
 
-function mulberry32(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const random = mulberry32(0x7a11);
+const random = seededRandom(0x7a11).next;
 const int = (max: number): number => Math.floor(random() * max);
 const pick = <T>(items: readonly T[]): T => items[int(items.length)];
 

@@ -3,6 +3,7 @@ import { sign } from 'jsonwebtoken';
 import { SignatureRejectedError } from '../../common/problem/gateway-error';
 import { hs256Token } from './fixtures/signed-vonage-messages-request';
 import { verifyHs256Jwt } from './hs256-jwt';
+import { seededRandom } from '../kit/fixtures/seeded-random';
 
 /**
  * `@vonage/jwt`'s verifySignature (jsonwebtoken underneath) as an independent oracle for the
@@ -19,17 +20,7 @@ const { verifySignature } = require(
   join(dirname(require.resolve('@vonage/jwt')), 'verifySignature.js'),
 ) as Pick<typeof import('@vonage/jwt'), 'verifySignature'>;
 
-function mulberry32(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const random = mulberry32(0x70a6e);
+const random = seededRandom(0x70a6e).next;
 const int = (max: number) => Math.floor(random() * max);
 const pick = <T>(items: readonly T[]): T => items[int(items.length)];
 const text = (length: number) =>
