@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, Optional, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
@@ -6,7 +6,6 @@ import { ConfigError } from '../config/config-error';
 import { GatewayConfig, parseBoolean } from '../config/gateway-config';
 import { predicateOf } from '../config/load-config';
 import { OUTBOUND_HTTP, type OutboundHttp } from '../allowlist/outbound/outbound-http.port';
-import { OutboundRefusedError } from '../common/problem/gateway-error';
 import { SecretsService } from '../secrets/secrets.service';
 import { RegisterVendor } from './vendor.decorator';
 import { InboundAllowService } from '../allowlist/inbound/inbound-allow.service';
@@ -18,12 +17,6 @@ export { EnabledVendor } from './enabled-vendor';
 
 /** Gateway-level vendor setting, enforced by the inbound allow rules before verification. */
 const ALLOWED_SOURCES = 'allowedSources';
-
-/** Until an outbound client is provided, every outbound call a vendor asks for is refused. */
-const NO_OUTBOUND: OutboundHttp = {
-  request: (request) =>
-    Promise.reject(new OutboundRefusedError(request.url, 'no outbound HTTP client is configured')),
-};
 
 const VENDOR_NAME = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
@@ -44,7 +37,7 @@ export class VendorRegistry implements OnModuleInit {
     private readonly config: GatewayConfig,
     private readonly secrets: SecretsService,
     private readonly inboundAllow: InboundAllowService,
-    @Optional() @Inject(OUTBOUND_HTTP) private readonly http: OutboundHttp = NO_OUTBOUND,
+    @Inject(OUTBOUND_HTTP) private readonly http: OutboundHttp,
   ) {}
 
   async onModuleInit(): Promise<void> {
