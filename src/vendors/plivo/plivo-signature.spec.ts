@@ -11,19 +11,14 @@ import {
   verifyPlivoSignature,
   type PlivoSignatureCheck,
 } from './plivo-signature';
+import { thrownBy } from '../kit/fixtures/thrown-by';
 
 const v3: PlivoSignatureCheck = { authToken: PLIVO_TEST_AUTH_TOKEN, version: 'v3' };
 const v2: PlivoSignatureCheck = { authToken: PLIVO_TEST_AUTH_TOKEN, version: 'v2' };
 const params = plivoInboundSms(PLIVO_UUID);
 
 function rejection(request: ReturnType<typeof plivoWebhookRequest>, check = v3): string {
-  try {
-    verifyPlivoSignature(request, check);
-  } catch (error) {
-    expect(error).toBeInstanceOf(SignatureRejectedError);
-    return (error as Error).message;
-  }
-  throw new Error('expected the request to be rejected');
+  return thrownBy(() => verifyPlivoSignature(request, check), SignatureRejectedError).message;
 }
 
 describe('Plivo V2 signature', () => {

@@ -12,18 +12,13 @@ import {
   SINCH_ID,
 } from './fixtures/sinch-payloads';
 import { parseSinchPayload } from './sinch-payload';
+import { thrownBy } from '../kit/fixtures/thrown-by';
 
 const receivedAt = new Date('2025-05-01T12:00:03.000Z');
 const json = (body: unknown) => ({ rawBody: Buffer.from(JSON.stringify(body)), receivedAt });
 
 function failure(body: unknown): GatewayError {
-  try {
-    parseSinchPayload(json(body));
-  } catch (error) {
-    expect(error).toBeInstanceOf(GatewayError);
-    return error as GatewayError;
-  }
-  throw new Error('expected the payload to be refused');
+  return thrownBy(() => parseSinchPayload(json(body)), GatewayError);
 }
 
 describe('parseSinchPayload', () => {

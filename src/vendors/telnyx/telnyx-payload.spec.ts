@@ -10,18 +10,13 @@ import {
   TELNYX_MESSAGE_ID,
 } from './fixtures/telnyx-payloads';
 import { parseTelnyxPayload } from './telnyx-payload';
+import { thrownBy } from '../kit/fixtures/thrown-by';
 
 const receivedAt = new Date('2025-05-01T12:00:03.000Z');
 const json = (body: unknown) => ({ rawBody: Buffer.from(JSON.stringify(body)), receivedAt });
 
 function failure(body: unknown): GatewayError {
-  try {
-    parseTelnyxPayload(json(body));
-  } catch (error) {
-    expect(error).toBeInstanceOf(GatewayError);
-    return error as GatewayError;
-  }
-  throw new Error('expected the payload to be refused');
+  return thrownBy(() => parseTelnyxPayload(json(body)), GatewayError);
 }
 
 describe('parseTelnyxPayload', () => {

@@ -8,18 +8,13 @@ import {
 } from './fixtures/signed-telnyx-request';
 import { telnyxMessageReceived, TELNYX_MESSAGE_ID } from './fixtures/telnyx-payloads';
 import { telnyxPublicKey, verifyTelnyxSignature } from './telnyx-signature';
+import { thrownBy } from '../kit/fixtures/thrown-by';
 
 const key = telnyxPublicKey(TELNYX_TEST_KEYS.publicKeyBase64);
 const payload = telnyxMessageReceived(TELNYX_MESSAGE_ID);
 
 function rejection(request: ReturnType<typeof telnyxWebhookRequest>): string {
-  try {
-    verifyTelnyxSignature(request, key);
-  } catch (error) {
-    expect(error).toBeInstanceOf(SignatureRejectedError);
-    return (error as Error).message;
-  }
-  throw new Error('expected the request to be rejected');
+  return thrownBy(() => verifyTelnyxSignature(request, key), SignatureRejectedError).message;
 }
 
 describe('Telnyx signature', () => {

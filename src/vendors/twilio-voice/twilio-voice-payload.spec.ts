@@ -12,6 +12,7 @@ import {
   TWILIO_VOICE_RECORDING_SID,
 } from './fixtures/twilio-voice-payloads';
 import { parseTwilioVoicePayload } from './twilio-voice-payload';
+import { thrownBy } from '../kit/fixtures/thrown-by';
 
 const receivedAt = new Date('2025-05-01T12:00:03.000Z');
 const form = (params: Readonly<Record<string, string>>, extra = '') => ({
@@ -20,13 +21,7 @@ const form = (params: Readonly<Record<string, string>>, extra = '') => ({
 });
 
 function failure(request: ReturnType<typeof form>): GatewayError {
-  try {
-    parseTwilioVoicePayload(request);
-  } catch (error) {
-    expect(error).toBeInstanceOf(GatewayError);
-    return error as GatewayError;
-  }
-  throw new Error('expected the payload to be refused');
+  return thrownBy(() => parseTwilioVoicePayload(request), GatewayError);
 }
 
 describe('parseTwilioVoicePayload', () => {

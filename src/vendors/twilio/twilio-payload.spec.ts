@@ -23,6 +23,7 @@ import {
 } from './fixtures';
 import { parseTwilioPayload, twilioAddressToE164 } from './twilio-payload';
 import type { TwilioParams } from './twilio-signature';
+import { thrownBy } from '../kit/fixtures/thrown-by';
 
 /** A copy of `record` without `names`. */
 function omit<V>(record: Readonly<Record<string, V>>, ...names: string[]): Record<string, V> {
@@ -53,13 +54,7 @@ function parseOne(request: Parameters<typeof parseTwilioPayload>[0]) {
 }
 
 function failure(request: Parameters<typeof parseTwilioPayload>[0]): GatewayError {
-  try {
-    parseTwilioPayload(request);
-  } catch (error) {
-    expect(error).toBeInstanceOf(GatewayError);
-    return error as GatewayError;
-  }
-  throw new Error('expected the payload to be refused');
+  return thrownBy(() => parseTwilioPayload(request), GatewayError);
 }
 
 describe('parseTwilioPayload: form webhooks', () => {

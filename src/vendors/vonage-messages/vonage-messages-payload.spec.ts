@@ -12,6 +12,7 @@ import {
   VONAGE_MESSAGES_UUID,
 } from './fixtures/vonage-messages-payloads';
 import { parseVonageMessagesPayload } from './vonage-messages-payload';
+import { thrownBy } from '../kit/fixtures/thrown-by';
 
 const receivedAt = new Date('2025-05-01T12:00:03.000Z');
 const json = (body: unknown) => ({
@@ -20,13 +21,7 @@ const json = (body: unknown) => ({
 });
 
 function failure(body: unknown): GatewayError {
-  try {
-    parseVonageMessagesPayload(json(body));
-  } catch (error) {
-    expect(error).toBeInstanceOf(GatewayError);
-    return error as GatewayError;
-  }
-  throw new Error('expected the payload to be refused');
+  return thrownBy(() => parseVonageMessagesPayload(json(body)), GatewayError);
 }
 
 describe('parseVonageMessagesPayload', () => {

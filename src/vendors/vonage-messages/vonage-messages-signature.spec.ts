@@ -8,18 +8,14 @@ import {
 } from './fixtures/signed-vonage-messages-request';
 import { vonageInboundText, VONAGE_MESSAGES_UUID } from './fixtures/vonage-messages-payloads';
 import { verifyVonageMessagesRequest, vonagePayloadHash } from './vonage-messages-signature';
+import { thrownBy } from '../kit/fixtures/thrown-by';
 
 const check = { secret: VONAGE_MESSAGES_TEST_SECRET, toleranceMs: 300_000 };
 const payload = vonageInboundText(VONAGE_MESSAGES_UUID);
 
 function rejection(request: ReturnType<typeof vonageMessagesWebhookRequest>): string {
-  try {
-    verifyVonageMessagesRequest(request, check);
-  } catch (error) {
-    expect(error).toBeInstanceOf(SignatureRejectedError);
-    return (error as Error).message;
-  }
-  throw new Error('expected the request to be rejected');
+  return thrownBy(() => verifyVonageMessagesRequest(request, check), SignatureRejectedError)
+    .message;
 }
 
 function withToken(token: string, body = JSON.stringify(payload)) {

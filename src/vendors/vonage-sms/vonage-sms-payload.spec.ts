@@ -12,6 +12,7 @@ import {
   omit,
 } from './fixtures/vonage-sms-payloads';
 import { parseVonageSmsPayload, vonageSmsTime } from './vonage-sms-payload';
+import { thrownBy } from '../kit/fixtures/thrown-by';
 
 const receivedAt = new Date('2025-05-01T12:00:03.000Z');
 
@@ -32,13 +33,7 @@ function json(body: unknown) {
 }
 
 function failure(request: Parameters<typeof parseVonageSmsPayload>[0]): GatewayError {
-  try {
-    parseVonageSmsPayload(request);
-  } catch (error) {
-    expect(error).toBeInstanceOf(GatewayError);
-    return error as GatewayError;
-  }
-  throw new Error('expected the payload to be refused');
+  return thrownBy(() => parseVonageSmsPayload(request), GatewayError);
 }
 
 describe('parseVonageSmsPayload', () => {

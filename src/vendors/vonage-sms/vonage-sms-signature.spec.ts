@@ -15,6 +15,7 @@ import {
   VONAGE_SMS_SIGNATURE_METHODS,
   type VonageSmsSignatureMethod,
 } from './vonage-sms.constants';
+import { thrownBy } from '../kit/fixtures/thrown-by';
 
 const tolerance = 300_000;
 const check = (method: VonageSmsSignatureMethod = 'md5hash'): VonageSmsSignatureCheck => ({
@@ -34,13 +35,7 @@ function form(params: Readonly<Record<string, string>>, receivedAt = new Date())
 }
 
 function rejection(run: () => void): string {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(SignatureRejectedError);
-    return (error as Error).message;
-  }
-  throw new Error('expected the request to be rejected');
+  return thrownBy(run, SignatureRejectedError).message;
 }
 
 describe('Vonage SMS signature: published vectors', () => {
