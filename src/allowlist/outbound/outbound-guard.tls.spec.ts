@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import {
   createServer as createHttpsServer,
@@ -8,7 +7,6 @@ import {
   type Server as HttpsServer,
 } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { OutboundRefusedError } from '../../common/problem/gateway-error';
@@ -17,6 +15,7 @@ import { OutboundGuard } from './outbound-guard';
 import { OutboundHttpClient } from './outbound-http.client';
 import { compileOutboundPolicy } from './outbound-policy';
 import { OutboundSettings } from './outbound.settings';
+import { createSelfSignedTls, createTlsIdentity } from '../../../test/support/test-pki';
 
 /**
  * The outbound guard against real sockets: a TLS server on 127.0.0.1:443 (the only port an
@@ -24,95 +23,9 @@ import { OutboundSettings } from './outbound.settings';
  * server that no refused call may ever reach. The only test file that binds port 443.
  */
 
-interface Pki {
-  dir: string;
-  caFile: string;
-  serverKey: string;
-  serverCert: string;
-  selfKey: string;
-  selfCert: string;
-}
-
-function openssl(dir: string, args: string[]): void {
-  execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-}
-
-/** A test CA, a server certificate it issues for localhost, and a self-signed one. */
-function makePki(): Pki {
-  const dir = mkdtempSync(join(tmpdir(), 'outbound-pki-'));
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  openssl(dir, [
-    'req',
-    '-x509',
-    ...ec,
-    '-keyout',
-    'ca.key',
-    '-out',
-    'ca.pem',
-    '-days',
-    '2',
-    '-subj',
-    '/CN=Outbound Test CA',
-    '-addext',
-    'basicConstraints=critical,CA:TRUE',
-    '-addext',
-    'keyUsage=critical,keyCertSign,cRLSign',
-  ]);
-  openssl(dir, [
-    'req',
-    ...ec,
-    '-keyout',
-    'server.key',
-    '-out',
-    'server.csr',
-    '-subj',
-    '/CN=localhost',
-  ]);
-  writeFileSync(
-    join(dir, 'server.ext'),
-    'subjectAltName=DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n',
-  );
-  openssl(dir, [
-    'x509',
-    '-req',
-    '-in',
-    'server.csr',
-    '-CA',
-    'ca.pem',
-    '-CAkey',
-    'ca.key',
-    '-CAcreateserial',
-    '-out',
-    'server.pem',
-    '-days',
-    '2',
-    '-extfile',
-    'server.ext',
-  ]);
-  openssl(dir, [
-    'req',
-    '-x509',
-    ...ec,
-    '-keyout',
-    'self.key',
-    '-out',
-    'self.pem',
-    '-days',
-    '2',
-    '-subj',
-    '/CN=localhost',
-    '-addext',
-    'subjectAltName=DNS:localhost',
-  ]);
-  const read = (file: string) => readFileSync(join(dir, file), 'utf8');
-  return {
-    dir,
-    caFile: join(dir, 'ca.pem'),
-    serverKey: read('server.key'),
-    serverCert: read('server.pem'),
-    selfKey: read('self.key'),
-    selfCert: read('self.pem'),
-  };
+/** A test CA with a server certificate it issued for localhost, and a self-signed one. */
+function makePki() {
+  return { ...createTlsIdentity('localhost'), self: createSelfSignedTls('localhost') };
 }
 
 function listen<T extends HttpServer | HttpsServer>(server: T, port: number): Promise<T> {
@@ -143,7 +56,7 @@ async function refusalOf(promise: Promise<unknown>): Promise<OutboundRefusedErro
 }
 
 describe('outbound guard over real sockets', () => {
-  let pki: Pki;
+  let pki: ReturnType<typeof makePki>;
   let tls: HttpsServer;
   let canary: HttpServer;
   let canaryPort: number;
@@ -161,7 +74,7 @@ describe('outbound guard over real sockets', () => {
       0,
     );
     canaryPort = (canary.address() as AddressInfo).port;
-    tls = createHttpsServer({ key: pki.serverKey, cert: pki.serverCert }, (request, response) => {
+    tls = createHttpsServer({ key: pki.keyPem, cert: pki.certificatePem }, (request, response) => {
       switch (request.url) {
         case '/hello':
           response.end('hello over verified TLS');
@@ -339,7 +252,7 @@ describe('outbound guard over real sockets', () => {
   });
 
   it('refuses a certificate that is not from a trusted CA, even when the caller asks not to verify', async () => {
-    tls.setSecureContext({ key: pki.selfKey, cert: pki.selfCert });
+    tls.setSecureContext({ key: pki.self.keyPem, cert: pki.self.certificatePem });
     tls.closeAllConnections();
     const fresh = new OutboundHttpClient(guardFor(['localhost'], pki.caFile));
     try {
@@ -366,7 +279,7 @@ describe('outbound guard over real sockets', () => {
       expect(code).toBe('DEPTH_ZERO_SELF_SIGNED_CERT');
     } finally {
       fresh.onModuleDestroy();
-      tls.setSecureContext({ key: pki.serverKey, cert: pki.serverCert });
+      tls.setSecureContext({ key: pki.keyPem, cert: pki.certificatePem });
       tls.closeAllConnections();
     }
   });
@@ -412,7 +325,7 @@ describe('outbound guard over real sockets', () => {
 
   it('refuses a bundle holding a certificate that is no CA (a pinned leaf would bypass the CA check)', () => {
     const leaf = join(pki.dir, 'leaf-as-bundle.pem');
-    writeFileSync(leaf, pki.serverCert);
+    writeFileSync(leaf, pki.certificatePem);
     expect(() => guardFor(['localhost'], leaf)).toThrow(`certificate 1 in ${leaf} is not a CA`);
   });
 

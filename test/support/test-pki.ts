@@ -1,0 +1,106 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * Real TLS keys and certificates made with the openssl CLI at test time (node:crypto makes keys
+ * but no certificates): a test CA and a server certificate it issued for one host.
+ */
+export interface TlsIdentity {
+  /** Where the files are; tests may write more beside them. */
+  dir: string;
+  /** The test CA's certificate, for `ALLOWLIST_OUTBOUND_CA_BUNDLE_FILE`. */
+  caFile: string;
+  keyPem: string;
+  certificatePem: string;
+}
+
+const EC_KEY = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+
+function openssl(dir: string, args: string[]): void {
+  execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+}
+
+/** A fresh test CA and a server certificate it issued for `host` (SAN `DNS:<host>`). */
+export function createTlsIdentity(host: string): TlsIdentity {
+  const dir = mkdtempSync(join(tmpdir(), 'test-pki-'));
+  openssl(dir, [
+    'req',
+    '-x509',
+    ...EC_KEY,
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.pem',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=Gateway Test CA',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  ]);
+  openssl(dir, [
+    'req',
+    ...EC_KEY,
+    '-keyout',
+    'server.key',
+    '-out',
+    'server.csr',
+    '-subj',
+    `/CN=${host}`,
+  ]);
+  writeFileSync(
+    join(dir, 'server.ext'),
+    `subjectAltName=DNS:${host}\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n`,
+  );
+  openssl(dir, [
+    'x509',
+    '-req',
+    '-in',
+    'server.csr',
+    '-CA',
+    'ca.pem',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    'server.pem',
+    '-days',
+    '2',
+    '-extfile',
+    'server.ext',
+  ]);
+  return {
+    dir,
+    caFile: join(dir, 'ca.pem'),
+    keyPem: readFileSync(join(dir, 'server.key'), 'utf8'),
+    certificatePem: readFileSync(join(dir, 'server.pem'), 'utf8'),
+  };
+}
+
+/** A self-signed server certificate for `host`, which no CA vouches for. */
+export function createSelfSignedTls(host: string): { keyPem: string; certificatePem: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'test-pki-'));
+  openssl(dir, [
+    'req',
+    '-x509',
+    ...EC_KEY,
+    '-keyout',
+    'self.key',
+    '-out',
+    'self.pem',
+    '-days',
+    '2',
+    '-subj',
+    `/CN=${host}`,
+    '-addext',
+    `subjectAltName=DNS:${host}`,
+  ]);
+  return {
+    keyPem: readFileSync(join(dir, 'self.key'), 'utf8'),
+    certificatePem: readFileSync(join(dir, 'self.pem'), 'utf8'),
+  };
+}
