@@ -216,6 +216,17 @@ describe('inbound allow rules over real sockets', () => {
       path: `/admin/references/${referenceId}`,
     });
     expect(anonymous.status).toBe(401);
+    const nonsense = await send(gw.url, {
+      from: '127.0.0.1',
+      method: 'GET',
+      path: '/admin/references/not-a-reference',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
+    expect(nonsense.status).toBe(400);
+    expect(nonsense.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(JSON.parse(nonsense.body)).toMatchObject({
+      detail: expect.stringMatching(/not a reference id/),
+    });
   });
 
   it('reloads the rules on SIGHUP, and keeps them when the new file is bad', async () => {
