@@ -3,6 +3,7 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import type { FastifyRequest } from 'fastify';
 import { GatewayConfig } from '../config/gateway-config';
 import { WebhookThrottlerGuard } from './webhook-throttler.guard';
+import { WindowCounterStorage } from './window-counter.storage';
 
 /** Routable vendor names; anything else shares one bucket, so made-up names add no keys. */
 const VENDOR_NAME = /^[a-z0-9-]{1,64}$/;
@@ -18,6 +19,11 @@ const VENDOR_NAME = /^[a-z0-9-]{1,64}$/;
       useFactory: (config: GatewayConfig) => ({
         // Rate headers on every webhook would only cost bytes; the 429 carries Retry-After.
         setHeaders: false,
+        storage: new WindowCounterStorage(),
+        // The tracker already names the throttler's dimension; the default key is a SHA-256 of
+        // class, handler and tracker, computed twice per webhook for nothing.
+        generateKey: (_context: unknown, tracker: string, throttler: string) =>
+          `${throttler}|${tracker}`,
         skipIf: () => !config.throttle.enabled,
         throttlers: [
           {

@@ -1,5 +1,5 @@
 import { type ExecutionContext, Injectable } from '@nestjs/common';
-import { ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
+import { type Resolvable, ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError, ProblemCode } from '../common/problem/gateway-error';
 
@@ -10,6 +10,29 @@ import { GatewayError, ProblemCode } from '../common/problem/gateway-error';
  */
 @Injectable()
 export class WebhookThrottlerGuard extends ThrottlerGuard {
+  /**
+   * The base class looks up five decorator overrides per throttler on every request (ten
+   * metadata reads per webhook). Nothing here uses @Throttle or @SkipThrottle: the limits come
+   * from configuration (ThrottleModule), so each throttler's own settings are applied as they are.
+   */
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    for (const throttler of this.throttlers) {
+      const skipIf = throttler.skipIf ?? this.commonOptions.skipIf;
+      if (skipIf?.(context)) continue;
+      const ttl = await resolve(throttler.ttl, context);
+      await this.handleRequest({
+        context,
+        throttler,
+        ttl,
+        limit: await resolve(throttler.limit, context),
+        blockDuration: await resolve(throttler.blockDuration ?? ttl, context),
+        getTracker: throttler.getTracker ?? this.commonOptions.getTracker!,
+        generateKey: throttler.generateKey ?? this.commonOptions.generateKey!,
+      });
+    }
+    return true;
+  }
+
   protected override async throwThrottlingException(
     context: ExecutionContext,
     detail: ThrottlerLimitDetail,
@@ -28,4 +51,8 @@ export class WebhookThrottlerGuard extends ThrottlerGuard {
     };
     return Promise.reject(error);
   }
+}
+
+function resolve(value: Resolvable<number>, context: ExecutionContext): number | Promise<number> {
+  return typeof value === 'function' ? value(context) : value;
 }
