@@ -1,10 +1,11 @@
-import fastifyHelmet from '@fastify/helmet';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { LogController } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module';
 import { PASSPORT_REQUEST_PROPERTIES } from './auth/passport-request-shape';
+import { securityHeaders } from './common/http/security-headers';
+import { lazyChildLoggerFactory } from './common/logging/lazy-child-logger';
 import { createRootLogger } from './common/logging/root-logger';
 import { PinoNestLogger } from './common/logging/pino-nest-logger';
 import { ProblemFilter } from './common/problem/problem.filter';
@@ -33,6 +34,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     // One line per refusal (ProblemFilter) and per delivery is the record; per-request access
     // lines would double the log volume at webhook rates.
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: lazyChildLoggerFactory,
     bodyLimit: config.server.bodyLimitBytes,
     // Vendors wait 10-15 s at most; a request still unfinished after this is abandoned.
     requestTimeout: config.server.requestTimeoutMs,
@@ -63,11 +65,10 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   );
   // Headers must all arrive within 10 s, so slow senders cannot hold sockets open.
   app.getHttpServer().headersTimeout = Math.min(10_000, config.server.requestTimeoutMs);
-  await app.register(fastifyHelmet, {
-    // Nothing here is a page: forbid every content source, framing and MIME sniffing.
-    contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
-    crossOriginResourcePolicy: { policy: 'same-origin' },
-    referrerPolicy: { policy: 'no-referrer' },
+  const headers = securityHeaders();
+  fastify.addHook('onRequest', (_request, reply, done) => {
+    void reply.headers(headers);
+    done();
   });
   if (config.server.corsOrigins.length > 0) {
     app.enableCors({ origin: config.server.corsOrigins, methods: ['GET', 'POST'] });
