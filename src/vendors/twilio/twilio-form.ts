@@ -14,7 +14,11 @@ export function decodeUtf8(raw: Buffer, what: string): string {
   }
 }
 
+/** Only these characters change in decoding; most names and many values have neither. */
+const ENCODED = /[%+]/;
+
 function decodeComponent(component: string): string {
+  if (!ENCODED.test(component)) return component;
   try {
     return decodeURIComponent(component.replace(/\+/g, ' '));
   } catch {
@@ -40,16 +44,40 @@ export function decodeForm(raw: Buffer): FormPair[] {
   return pairs;
 }
 
+const decodedBodies = new WeakMap<Buffer, readonly FormPair[]>();
+
+/**
+ * `decodeForm`, remembered for the body's lifetime: a webhook's signature check and its parser
+ * read the same bytes, and decoding is a good part of either. The pairs are shared: read only.
+ */
+export function decodeFormOnce(raw: Buffer): readonly FormPair[] {
+  let pairs = decodedBodies.get(raw);
+  if (pairs === undefined) {
+    pairs = decodeForm(raw);
+    decodedBodies.set(raw, pairs);
+  }
+  return pairs;
+}
+
 /** Pairs as a plain object, a repeated name holding an array of its values in body order. */
 export function formPairsToRecord(pairs: readonly FormPair[]): Record<string, string | string[]> {
-  const grouped = new Map<string, string[]>();
+  const record: Record<string, string | string[]> = {};
   for (const [name, value] of pairs) {
-    const values = grouped.get(name);
-    if (values) values.push(value);
-    else grouped.set(name, [value]);
+    if (Object.hasOwn(record, name)) {
+      const previous = record[name];
+      if (Array.isArray(previous)) previous.push(value);
+      else record[name] = [previous, value];
+    } else if (name === '__proto__') {
+      // Assignment would call the prototype setter; a field of that name stays a plain field.
+      Object.defineProperty(record, name, {
+        value,
+        writable: true,
+        enumerable: true,
+        configurable: true,
+      });
+    } else {
+      record[name] = value;
+    }
   }
-  // Object.fromEntries defines own properties, so a '__proto__' field cannot touch the prototype.
-  return Object.fromEntries(
-    [...grouped].map(([name, values]) => [name, values.length === 1 ? values[0] : values]),
-  );
+  return record;
 }

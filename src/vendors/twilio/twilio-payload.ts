@@ -7,7 +7,7 @@ import {
 import type { InboundMessage, MediaRef, MessageKind } from '../inbound-message';
 import { toE164 } from '../phone-number';
 import type { WebhookRequest } from '../webhook-vendor';
-import { decodeForm, decodeUtf8, formPairsToRecord } from './twilio-form';
+import { decodeFormOnce, decodeUtf8, formPairsToRecord } from './twilio-form';
 import { TWILIO_FORM, TWILIO_JSON, TWILIO_VENDOR_NAME } from './twilio.constants';
 
 /**
@@ -84,7 +84,7 @@ function decodeBody(request: Pick<WebhookRequest, 'rawBody' | 'contentType'>): {
   style: BodyStyle;
 } {
   if (request.contentType === TWILIO_FORM) {
-    return { payload: formPairsToRecord(decodeForm(request.rawBody)), style: 'form' };
+    return { payload: formPairsToRecord(decodeFormOnce(request.rawBody)), style: 'form' };
   }
   if (request.contentType === TWILIO_JSON) {
     const text = decodeUtf8(request.rawBody, 'JSON body');

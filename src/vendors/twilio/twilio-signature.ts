@@ -1,5 +1,12 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { SignatureRejectedError } from '../../common/problem/gateway-error';
+import {
+  createHash,
+  createHmac,
+  createSecretKey,
+  type KeyObject,
+  timingSafeEqual,
+} from 'node:crypto';
+import { MalformedPayloadError, SignatureRejectedError } from '../../common/problem/gateway-error';
+import { decodeFormOnce } from './twilio-form';
 
 /**
  * POST parameters as Twilio signs them: either ordered pairs (what a form body decodes to, with
@@ -56,14 +63,32 @@ export function twilioParamString(params: TwilioParams): string {
   const grouped = groupByName(params);
   let data = '';
   for (const name of [...grouped.keys()].sort(byCodeUnit)) {
-    const values = [...new Set(grouped.get(name))].sort(byCodeUnit);
-    for (const value of values) data += name + value;
+    const values = grouped.get(name)!;
+    if (values.length === 1) data += name + values[0];
+    else for (const value of [...new Set(values)].sort(byCodeUnit)) data += name + value;
   }
   return data;
 }
 
+/**
+ * HMAC keys made from the auth tokens seen so far. Turning the token string into a key costs
+ * about as much as the HMAC of a webhook; an account has one token, two during a rotation.
+ */
+const hmacKeys = new Map<string, KeyObject>();
+const MAX_HMAC_KEYS = 16;
+
+function hmacKey(authToken: string): KeyObject {
+  let key = hmacKeys.get(authToken);
+  if (key === undefined) {
+    if (hmacKeys.size >= MAX_HMAC_KEYS) hmacKeys.clear();
+    key = createSecretKey(Buffer.from(authToken, 'utf8'));
+    hmacKeys.set(authToken, key);
+  }
+  return key;
+}
+
 function hmacSha1Base64(authToken: string, data: string): string {
-  return createHmac('sha1', authToken).update(data, 'utf8').digest('base64');
+  return createHmac('sha1', hmacKey(authToken)).update(data, 'utf8').digest('base64');
 }
 
 /** Hex SHA-256 of the exact body bytes, the value Twilio puts in `bodySHA256` for JSON bodies. */
@@ -129,6 +154,20 @@ function queryOf(url: string): URLSearchParams {
   return new URLSearchParams(start === -1 ? '' : withoutFragment.slice(start + 1));
 }
 
+/**
+ * The body's pairs as the parser will read them (decoded once for both). A body the strict
+ * decoder refuses is still checked, decoded leniently as Twilio's SDKs do: malformed encoding is
+ * the parser's 400, after authentication, not a signature failure.
+ */
+function formParams(rawBody: Buffer): TwilioParams {
+  try {
+    return decodeFormOnce(rawBody);
+  } catch (error) {
+    if (!(error instanceof MalformedPayloadError)) throw error;
+    return [...new URLSearchParams(rawBody.toString('utf8'))];
+  }
+}
+
 export interface TwilioSignatureCheck {
   authToken: string;
   /** The full URL Twilio called, query included (for JSON bodies it carries `bodySHA256`). */
@@ -164,17 +203,15 @@ export function verifyTwilioSignature(check: TwilioSignatureCheck): void {
       throw new SignatureRejectedError('bodySHA256 query parameter duplicated');
     bodyHash = hashes[0];
   } else {
-    // Lenient decoding on purpose: malformed encoding is the parser's 400, after authentication.
-    params = [...new URLSearchParams(check.rawBody.toString('utf8'))];
+    params = formParams(check.rawBody);
   }
 
-  // Every candidate is computed and compared, so timing does not reveal which form matched.
+  // Each comparison is constant-time. Stopping at the first form that matches reveals only which
+  // URL form the sender signed, which the sender knows and the configuration makes public.
   const paramString = twilioParamString(params);
-  let matched = false;
-  for (const candidate of twilioUrlCandidates(check.url)) {
-    const expected = hmacSha1Base64(check.authToken, candidate + paramString);
-    matched = safeEqual(signature, expected) || matched;
-  }
+  const matched = twilioUrlCandidates(check.url).some((candidate) =>
+    safeEqual(signature, hmacSha1Base64(check.authToken, candidate + paramString)),
+  );
   if (!matched) throw new SignatureRejectedError('signature mismatch');
 
   if (bodyHash !== undefined && !safeEqual(bodyHash, twilioBodyHash(check.rawBody))) {
