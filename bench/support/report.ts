@@ -76,24 +76,28 @@ function intakeSection(a: IntakeResult): string[] {
       `${a.rounds} alternating rounds of ${a.durationS} s each (medians of the rounds). The ` +
       'gateway verifies the signature, parses and validates, commits to SQLite (WAL, ' +
       'synchronous=FULL, group commit) and only then answers; its worker is off. Bare Fastify ' +
-      'reads the body and answers the same `<Response/>`.',
+      'reads the body and answers the same `<Response/>`; the Nest floor is NestJS on the same ' +
+      'Fastify adapter with the same body handling and an empty handler.',
     '',
     ...header(['server', 'req/s', 'p50 ms', 'p99 ms', 'p99.9 ms', 'answered', 'failed']),
     line('bare Fastify (trivial handler)', a.bare),
+    line('Nest floor (NestJS + Fastify, empty handler)', a.nest),
     line('gateway (verify + commit + ack)', a.gateway),
     '',
-    `Gateway ÷ bare Fastify: **${pct(a.ratio)}** (per round: ${a.ratioPerRound.map(pct).join(', ')}). ` +
+    `Gateway ÷ bare Fastify: **${pct(a.ratio)}** (per round: ${a.ratioPerRound.map(pct).join(', ')}); ` +
+      `Nest floor ÷ bare Fastify: ${pct(a.nestRatio)}. ` +
       `Gateway RSS after the rounds: ${n(a.gatewayRssMB.end)} MB (peak ${n(a.gatewayRssMB.peak)} MB).`,
     '',
     ...(a.ratio < 0.5
       ? [
-          'Below the 50% target. Durability is not what costs (SQLite runs on its own thread and ' +
-            'one fsync covers every webhook of an event-loop turn); a CPU profile of this path ' +
-            '(README, intake figures) puts the time in the per-request work bare Fastify does ' +
-            'not do: the HMAC-SHA1 signature over the sorted form, form parsing ' +
-            'with phone-number validation (libphonenumber; every sender here is new, so its ' +
-            'cache never hits), class-validator on the normalized message, and handing the batch ' +
-            'to the SQLite thread. On two cores shared with the load generator that per-request ' +
+          `Below the 50% target. The framework is not what costs (the Nest floor runs at ` +
+            `${pct(a.nestRatio)} of bare Fastify), nor is durability (SQLite runs on its own thread and one fsync ` +
+            'covers every webhook of an event-loop turn). A CPU profile of this path (README, ' +
+            'intake figures) puts the time in the per-request work bare Fastify does not do: ' +
+            'phone-number validation (libphonenumber; every sender here is new, so its cache ' +
+            'never hits), the HMAC-SHA1 signature over the sorted form, form decoding, the JSON ' +
+            'of the stored message and its hand-over to the SQLite thread, the guards, and the ' +
+            'garbage they leave. On two cores shared with the load generator that per-request ' +
             'CPU decides the rate.',
           '',
         ]
