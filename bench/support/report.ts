@@ -322,7 +322,8 @@ const NOTES = [
     'let a quick run rewrite this file.',
   '',
   'Every server runs as its own process: the gateway as built (`node dist/main.js`), the B2C ' +
-    'emulators, bare Fastify and the seed re-implementation; the load generators (autocannon, ' +
+    "emulators, bare Fastify, the Nest floor (TypeScript through ts-node's require hook, " +
+    'compiled once at start) and the seed re-implementation; the load generators (autocannon, ' +
     'and the paced generator of (b)) run in the orchestrating process. The gateway runs with ' +
     '`NODE_ENV=test`, because production refuses plain-http outbound targets such as the ' +
     "emulator, and with the throttler's limits raised out of reach (`THROTTLE_PER_VENDOR`, " +
