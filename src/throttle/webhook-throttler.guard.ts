@@ -1,5 +1,5 @@
 import { type ExecutionContext, Injectable } from '@nestjs/common';
-import { type Resolvable, ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
+import { ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError, ProblemCode } from '../common/problem/gateway-error';
 
@@ -19,13 +19,17 @@ export class WebhookThrottlerGuard extends ThrottlerGuard {
     for (const throttler of this.throttlers) {
       const skipIf = throttler.skipIf ?? this.commonOptions.skipIf;
       if (skipIf?.(context)) continue;
-      const ttl = await resolve(throttler.ttl, context);
+      // Limits are numbers from configuration; a function (never configured here) is awaited.
+      const ttl = typeof throttler.ttl === 'number' ? throttler.ttl : await throttler.ttl(context);
+      const limit =
+        typeof throttler.limit === 'number' ? throttler.limit : await throttler.limit(context);
+      const block = throttler.blockDuration ?? ttl;
       await this.handleRequest({
         context,
         throttler,
         ttl,
-        limit: await resolve(throttler.limit, context),
-        blockDuration: await resolve(throttler.blockDuration ?? ttl, context),
+        limit,
+        blockDuration: typeof block === 'number' ? block : await block(context),
         getTracker: throttler.getTracker ?? this.commonOptions.getTracker!,
         generateKey: throttler.generateKey ?? this.commonOptions.generateKey!,
       });
@@ -51,8 +55,4 @@ export class WebhookThrottlerGuard extends ThrottlerGuard {
     };
     return Promise.reject(error);
   }
-}
-
-function resolve(value: Resolvable<number>, context: ExecutionContext): number | Promise<number> {
-  return typeof value === 'function' ? value(context) : value;
 }

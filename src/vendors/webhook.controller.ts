@@ -1,4 +1,4 @@
-import { Controller, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { VendorSignatureGuard } from '../auth/vendor-signature.guard';
 import type { ReplayClaim } from '../inbox/inbox-store.port';
@@ -36,11 +36,13 @@ export class WebhookController {
   // The inbound allow rules ran already (a global guard); then rate limits, then the vendor.
   @UseGuards(WebhookThrottlerGuard, VendorRequestGuard, VendorSignatureGuard)
   async receive(
-    @Param('name') name: string,
+    // No @Param: Nest runs every pipeable parameter through its (here empty) pipe chain, per
+    // request; VendorRequestGuard has already read the name into the webhook context.
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string> {
     const { enabled, request: webhook, verification = {} } = request.webhook!;
+    const name = webhook.vendor;
     const messages = await enabled.vendor.parse(webhook, enabled.settings(), enabled.services);
     assertValidMessages(name, messages);
     await this.inbox.accept(messages, replayClaim(name, verification, webhook.receivedAt));
