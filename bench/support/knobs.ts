@@ -1,6 +1,6 @@
 /**
  * Every duration and size of `npm run bench`, from the environment. `BENCH_QUICK=1` shrinks them
- * to a smoke run of 1–2 minutes; the full run takes about 6 minutes on a 2-core machine.
+ * to a smoke run of 1–2 minutes; the full run takes about 8 minutes on a 2-core machine.
  */
 const quick = process.env.BENCH_QUICK === '1';
 
@@ -33,7 +33,8 @@ export const knobs = {
   intake: {
     warmupS: num('BENCH_WARMUP_S', 3, 1),
     durationS: num('BENCH_DURATION_S', 10, 3),
-    rounds: num('BENCH_ROUNDS', 3, 1),
+    // Five: on a shared host the speed of single rounds was seen to vary by a third.
+    rounds: num('BENCH_ROUNDS', 5, 1),
   },
 
   seed: {

@@ -307,7 +307,7 @@ const NOTES = [
   '## How to run',
   '',
   '```sh',
-  'npm run bench                 # full run: all four, about 6 min here; rewrites this file',
+  'npm run bench                 # full run: all four, about 8 min here; rewrites this file',
   'BENCH_QUICK=1 npm run bench   # smoke run, 1–2 min; writes bench/results/benchmarks.quick.md',
   'BENCH_ONLY=a,c npm run bench  # some scenarios only',
   '```',
