@@ -1,11 +1,8 @@
-import {
-  MalformedPayloadError,
-  UnprocessablePayloadError,
-} from '../../common/problem/gateway-error';
+import { UnprocessablePayloadError } from '../../common/problem/gateway-error';
 import type { InboundMessage, MediaRef } from '../inbound-message';
 import { requiredE164, requiredString } from '../kit/payload';
 import { toE164 } from '../phone-number';
-import { decodeForm, formPairsToRecord } from '../twilio/twilio-form';
+import { decodeSingleValuedForm } from '../twilio/twilio-form';
 import type { WebhookRequest } from '../webhook-vendor';
 import { PLIVO_VENDOR_NAME } from './plivo.constants';
 
@@ -17,17 +14,6 @@ const MEDIA_NAME = /^Media(?:Url)?(\d{1,2})$/;
 const HTTP_URL = /^https?:\/\/\S+$/i;
 
 type Params = Readonly<Record<string, string>>;
-
-/** The body's parameters, one value each: Plivo never repeats one, and two senders is a guess. */
-function readParams(rawBody: Buffer): Params {
-  const record = formPairsToRecord(decodeForm(rawBody));
-  for (const [name, value] of Object.entries(record)) {
-    if (Array.isArray(value)) {
-      throw new MalformedPayloadError(`${name} appears more than once`, { field: name });
-    }
-  }
-  return record as Params;
-}
 
 /** A number Plivo sends without '+' as E.164, or the address as sent (short code, sender id). */
 function addressOrAsSent(value: string): string {
@@ -82,7 +68,8 @@ function statusMessage(params: Params, receivedAt: Date): InboundMessage {
 export function parsePlivoPayload(
   request: Pick<WebhookRequest, 'rawBody' | 'receivedAt'>,
 ): InboundMessage[] {
-  const params = readParams(request.rawBody);
+  // Plivo never repeats a parameter.
+  const params = decodeSingleValuedForm(request.rawBody);
   if (params.Status !== undefined) return [statusMessage(params, request.receivedAt)];
   const messageId = messageUuid(params);
   const from = requiredE164(params.From, 'From', true);

@@ -3,7 +3,7 @@ import {
   UnprocessablePayloadError,
 } from '../../common/problem/gateway-error';
 import type { InboundMessage } from '../inbound-message';
-import { decodeForm, formPairsToRecord } from '../twilio/twilio-form';
+import { decodeSingleValuedForm } from '../twilio/twilio-form';
 import { twilioAddressToE164 } from '../twilio/twilio-payload';
 import type { WebhookRequest } from '../webhook-vendor';
 import { TWILIO_VOICE_VENDOR_NAME } from './twilio-voice.constants';
@@ -14,16 +14,6 @@ const HTTP_URL = /^https?:\/\/\S+$/i;
 const DURATION = /^\d{1,6}$/;
 
 type Params = Readonly<Record<string, string>>;
-
-function readParams(rawBody: Buffer): Params {
-  const record = formPairsToRecord(decodeForm(rawBody));
-  for (const [name, value] of Object.entries(record)) {
-    if (Array.isArray(value)) {
-      throw new MalformedPayloadError(`${name} appears more than once`, { field: name });
-    }
-  }
-  return record as Params;
-}
 
 function sid(params: Params, name: string): string {
   const value = params[name];
@@ -57,7 +47,7 @@ function voicemailText(params: Params, from: string, recordingUrl: string): stri
 export function parseTwilioVoicePayload(
   request: Pick<WebhookRequest, 'rawBody' | 'receivedAt'>,
 ): InboundMessage[] {
-  const params = readParams(request.rawBody);
+  const params = decodeSingleValuedForm(request.rawBody);
   if (params.RecordingSid === undefined && params.RecordingUrl === undefined) {
     sid(params, 'CallSid');
     return [];

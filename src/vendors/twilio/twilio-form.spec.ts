@@ -1,5 +1,5 @@
 import { MalformedPayloadError } from '../../common/problem/gateway-error';
-import { decodeForm, decodeUtf8, formPairsToRecord } from './twilio-form';
+import { decodeForm, decodeSingleValuedForm, decodeUtf8, formPairsToRecord } from './twilio-form';
 
 describe('decodeForm', () => {
   it('decodes like URLSearchParams for well-formed bodies', () => {
@@ -61,5 +61,17 @@ describe('formPairsToRecord', () => {
     const record = formPairsToRecord([['__proto__', 'x']]);
     expect(Object.getPrototypeOf(record)).toBe(Object.prototype);
     expect(Object.hasOwn(record, '__proto__')).toBe(true);
+  });
+});
+
+describe('decodeSingleValuedForm', () => {
+  it('gives one string per name and refuses a repeated name, naming it', () => {
+    expect(decodeSingleValuedForm(Buffer.from('From=%2B1415&Body=hi+there'))).toEqual({
+      From: '+1415',
+      Body: 'hi there',
+    });
+    expect(() => decodeSingleValuedForm(Buffer.from('From=a&Body=x&From=b'))).toThrow(
+      new MalformedPayloadError('From appears more than once', { field: 'From' }),
+    );
   });
 });

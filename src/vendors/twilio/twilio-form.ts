@@ -81,3 +81,17 @@ export function formPairsToRecord(pairs: readonly FormPair[]): Record<string, st
   }
   return record;
 }
+
+/**
+ * A form whose every name may appear once, as the vendor sends it: a repeated name is malformed
+ * rather than a guess at which of two senders or ids was meant.
+ */
+export function decodeSingleValuedForm(raw: Buffer): Readonly<Record<string, string>> {
+  const record = formPairsToRecord(decodeForm(raw));
+  for (const [name, value] of Object.entries(record)) {
+    if (Array.isArray(value)) {
+      throw new MalformedPayloadError(`${name} appears more than once`, { field: name });
+    }
+  }
+  return record as Readonly<Record<string, string>>;
+}
