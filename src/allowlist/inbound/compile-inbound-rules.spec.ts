@@ -260,6 +260,19 @@ describe('compileInboundRules: settings problems', () => {
     ]);
   });
 
+  it('reports an empty group once, not again where a rule names it', () => {
+    expect(
+      problemsOf({
+        sourceGroups: { partners: [] },
+        pathGroups: { hooks: [] },
+        rules: [{ pathGroup: 'hooks', sources: ['partners'] }],
+      }),
+    ).toEqual([
+      'allowlist.inbound.sourceGroups.partners: must be a non-empty list of sources',
+      'allowlist.inbound.pathGroups.hooks: must be a non-empty list of { exact: <path> } or { prefix: <path> }',
+    ]);
+  });
+
   it('is a ConfigError, so start-up reports it like any configuration problem', () => {
     expect(() => compileInboundRules({ rules: 'x' })).toThrow(ConfigError);
     expect(problemsOf(null)).toEqual(['allowlist.inbound: must be a mapping']);

@@ -67,14 +67,21 @@ export function resolveInboundSettings(settings: unknown): ResolvedInboundSettin
   return { rules, sourceGroups, problems };
 }
 
-function resolveSourceGroups(
+/**
+ * A `name: [item, ...]` map of groups: names checked, lists non-empty, every item read by
+ * `readItem`, which reports its own problems and returns undefined for an item it refuses. A
+ * group with problems is still defined, so rules naming it get no second, misleading problem.
+ */
+function resolveGroups<T>(
   value: unknown,
+  property: string,
+  listText: { map: string; list: string },
   problems: SettingsProblem[],
-): Map<string, SourceAtom[]> {
-  const groups = new Map<string, SourceAtom[]>();
-  const property = 'sourceGroups';
+  readItem: (item: unknown, key: string) => T | undefined,
+): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
   if (!isTree(value)) {
-    problems.push({ property, key: '', text: 'must map group names to lists of sources' });
+    problems.push({ property, key: '', text: listText.map });
     return groups;
   }
   for (const [name, list] of Object.entries(value)) {
@@ -83,77 +90,77 @@ function resolveSourceGroups(
       continue;
     }
     if (!Array.isArray(list) || list.length === 0) {
-      problems.push({ property, key: name, text: 'must be a non-empty list of sources' });
-      // Still defined: rules naming it should not get a second, misleading problem.
+      problems.push({ property, key: name, text: listText.list });
       groups.set(name, []);
       continue;
     }
-    const atoms: SourceAtom[] = [];
+    const items: T[] = [];
     list.forEach((item, index) => {
-      const entry = parseSourceEntry(item);
-      const key = `${name}[${index}]`;
-      if (entry.kind === 'invalid') problems.push({ property, key, text: entry.problem });
-      else if (entry.kind === 'name') {
-        problems.push({
-          property,
-          key,
-          text: `'${entry.name}': a source group lists CIDR blocks, addresses and VCN OCIDs, not other groups`,
-        });
-      } else atoms.push(entry);
+      const read = readItem(item, `${name}[${index}]`);
+      if (read !== undefined) items.push(read);
     });
-    groups.set(name, atoms);
+    groups.set(name, items);
   }
   return groups;
 }
 
-function resolvePathGroups(value: unknown, problems: SettingsProblem[]): Map<string, PathEntry[]> {
-  const groups = new Map<string, PathEntry[]>();
-  const property = 'pathGroups';
-  if (!isTree(value)) {
-    problems.push({ property, key: '', text: 'must map group names to lists of paths' });
-    return groups;
-  }
-  for (const [name, list] of Object.entries(value)) {
-    if (!GROUP_NAME.test(name)) {
-      problems.push({ property, key: name, text: nameProblem('group') });
-      continue;
+function resolveSourceGroups(
+  value: unknown,
+  problems: SettingsProblem[],
+): Map<string, SourceAtom[]> {
+  const property = 'sourceGroups';
+  const texts = {
+    map: 'must map group names to lists of sources',
+    list: 'must be a non-empty list of sources',
+  };
+  return resolveGroups(value, property, texts, problems, (item, key) => {
+    const entry = parseSourceEntry(item);
+    if (entry.kind === 'invalid') {
+      problems.push({ property, key, text: entry.problem });
+      return undefined;
     }
-    if (!Array.isArray(list) || list.length === 0) {
+    if (entry.kind === 'name') {
       problems.push({
         property,
-        key: name,
-        text: 'must be a non-empty list of { exact: <path> } or { prefix: <path> }',
+        key,
+        text: `'${entry.name}': a source group lists CIDR blocks, addresses and VCN OCIDs, not other groups`,
       });
-      continue;
+      return undefined;
     }
-    const entries: PathEntry[] = [];
-    list.forEach((item, index) => {
-      const key = `${name}[${index}]`;
-      const keys = isTree(item) ? Object.keys(item) : [];
-      if (!isTree(item) || keys.length !== 1 || !PATH_KEYS.has(keys[0])) {
-        problems.push({
-          property,
-          key,
-          text: `${describeValue(item)} must be { exact: <path> } or { prefix: <path> }`,
-        });
-        return;
-      }
-      const match = keys[0] as PathEntry['match'];
-      const raw = item[match];
-      try {
-        entries.push({ match, path: normalizeConfiguredPath(raw) });
-      } catch (error) {
-        const reason = error instanceof MalformedPathError ? error.reason : 'unreadable';
-        problems.push({
-          property,
-          key: `${key}.${match}`,
-          text: `${describeValue(raw)} is not a usable path: ${reason}`,
-        });
-      }
-    });
-    groups.set(name, entries);
-  }
-  return groups;
+    return entry;
+  });
+}
+
+function resolvePathGroups(value: unknown, problems: SettingsProblem[]): Map<string, PathEntry[]> {
+  const property = 'pathGroups';
+  const texts = {
+    map: 'must map group names to lists of paths',
+    list: 'must be a non-empty list of { exact: <path> } or { prefix: <path> }',
+  };
+  return resolveGroups(value, property, texts, problems, (item, key) => {
+    const keys = isTree(item) ? Object.keys(item) : [];
+    if (!isTree(item) || keys.length !== 1 || !PATH_KEYS.has(keys[0])) {
+      problems.push({
+        property,
+        key,
+        text: `${describeValue(item)} must be { exact: <path> } or { prefix: <path> }`,
+      });
+      return undefined;
+    }
+    const match = keys[0] as PathEntry['match'];
+    const raw = item[match];
+    try {
+      return { match, path: normalizeConfiguredPath(raw) };
+    } catch (error) {
+      const reason = error instanceof MalformedPathError ? error.reason : 'unreadable';
+      problems.push({
+        property,
+        key: `${key}.${match}`,
+        text: `${describeValue(raw)} is not a usable path: ${reason}`,
+      });
+      return undefined;
+    }
+  });
 }
 
 /** Configured paths may not carry a query: that would be ignored silently. */
