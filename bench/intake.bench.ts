@@ -4,15 +4,18 @@
  * third server, NestJS on Fastify doing nothing (bench/nest-floor.server.ts), shows how much of
  * the gap is the framework and how much the gateway's own work. Rounds alternate between the
  * servers, so a machine whose speed drifts (shared hosts do) affects all alike; the medians of
- * the rounds are reported.
+ * the rounds are reported. Each round also reads the server's CPU time per answered request
+ * (all threads and the event loop alone) and the load generator's, which tells a server short
+ * of CPU from one that waits, and how far spreading the work over more cores could go.
  *
  * The gateway's worker is off: this measures intake alone (verify, parse, commit with fsync, ack).
  * Alone: `npm run bench:intake` (builds first). Part of `npm run bench` (bench/run-all.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../test/support/free-port';
+import { cpuPerRequest, cpuSnapshot, type CpuPerRequest } from './support/cpu-usage';
 import { startGateway } from './support/gateway-process';
 import { knobs } from './support/knobs';
 import { memoryOf, startNode, stopAll, stopEach, untilListening } from './support/processes';
@@ -26,6 +29,8 @@ export interface IntakeSummary {
   p999: number;
   ok: number;
   failed: number;
+  /** CPU per answered request, medians of the rounds (Linux only). */
+  cpu?: CpuPerRequest;
 }
 
 export interface IntakeResult {
@@ -43,12 +48,36 @@ export interface IntakeResult {
   ratio: number;
   /** The gateway process's resident memory at the end of the rounds (empty store). */
   gatewayRssMB: { end: number; peak: number };
-  raw: { bare: LoadFigures[]; nest: LoadFigures[]; gateway: LoadFigures[] };
+  /**
+   * The most the gateway could reach if every core were busy at its measured CPU per request
+   * (server and load generator), as a share of bare Fastify's measured rate. Below 50%, no
+   * spreading of the same work over more threads or processes could have met the target then.
+   */
+  gatewayCpuCeiling?: number;
+  raw: { bare: Measured[]; nest: Measured[]; gateway: Measured[] };
   targets: Target[];
 }
 
-function summarize(figures: LoadFigures[]): IntakeSummary {
+/** Ratios keep a tenth of a percent, as the report prints them. */
+const share = (ratio: number): number => Math.round(ratio * 1000) / 1000;
+
+type Measured = LoadFigures & { cpu?: CpuPerRequest };
+
+function medianCpu(rounds: Measured[]): CpuPerRequest | undefined {
+  const cpu = rounds.map((r) => r.cpu).filter((c): c is CpuPerRequest => c !== undefined);
+  if (cpu.length === 0) return undefined;
   return {
+    serverUs: median(cpu.map((c) => c.serverUs)),
+    eventLoopUs: median(cpu.map((c) => c.eventLoopUs)),
+    loadGeneratorUs: median(cpu.map((c) => c.loadGeneratorUs)),
+    hostBusy: median(cpu.map((c) => c.hostBusy)),
+  };
+}
+
+function summarize(figures: Measured[]): IntakeSummary {
+  const cpu = medianCpu(figures);
+  return {
+    ...(cpu ? { cpu } : {}),
     requestsPerSecond: round(median(figures.map((f) => f.requestsPerSecond))),
     p50: median(figures.map((f) => f.p50)),
     p99: median(figures.map((f) => f.p99)),
@@ -80,11 +109,17 @@ export async function runIntake(): Promise<IntakeResult> {
     try {
       const run = (url: string, seconds: number) =>
         load({ url: url + WEBHOOK_PATH, seconds, connections, request: signedTwilioWebhook });
+      const measured = async (url: string, pid: number): Promise<Measured> => {
+        const before = cpuSnapshot(pid);
+        const figures = await run(url, durationS);
+        const cpu = cpuPerRequest(before, cpuSnapshot(pid), figures.ok);
+        return cpu ? { ...figures, cpu } : figures;
+      };
       for (const url of [bareUrl, nestUrl, gateway.url]) await run(url, warmupS);
       for (let i = 0; i < rounds; i += 1) {
-        raw.bare.push(await run(bareUrl, durationS));
-        raw.nest.push(await run(nestUrl, durationS));
-        raw.gateway.push(await run(gateway.url, durationS));
+        raw.bare.push(await measured(bareUrl, bare.pid));
+        raw.nest.push(await measured(nestUrl, nest.pid));
+        raw.gateway.push(await measured(gateway.url, gateway.proc.pid));
       }
       const memory = memoryOf(gateway.proc.pid);
       gatewayRssMB = { end: round(memory.rssMB), peak: round(memory.peakMB) };
@@ -100,6 +135,14 @@ export async function runIntake(): Promise<IntakeResult> {
   const nestSummary = summarize(raw.nest);
   const gatewaySummary = summarize(raw.gateway);
   const ratio = gatewaySummary.requestsPerSecond / bareSummary.requestsPerSecond;
+  const gatewayCpu = gatewaySummary.cpu;
+  const gatewayCpuCeiling = gatewayCpu
+    ? share(
+        (cpus().length * 1e6) /
+          (gatewayCpu.serverUs + gatewayCpu.loadGeneratorUs) /
+          bareSummary.requestsPerSecond,
+      )
+    : undefined;
   return {
     connections,
     durationS,
@@ -107,12 +150,13 @@ export async function runIntake(): Promise<IntakeResult> {
     bare: bareSummary,
     nest: nestSummary,
     gateway: gatewaySummary,
-    nestRatio: round(nestSummary.requestsPerSecond / bareSummary.requestsPerSecond),
+    nestRatio: share(nestSummary.requestsPerSecond / bareSummary.requestsPerSecond),
     ratioPerRound: raw.gateway.map((g, i) =>
-      round(g.requestsPerSecond / raw.bare[i].requestsPerSecond),
+      share(g.requestsPerSecond / raw.bare[i].requestsPerSecond),
     ),
-    ratio: round(ratio),
+    ratio: share(ratio),
     gatewayRssMB,
+    ...(gatewayCpuCeiling !== undefined ? { gatewayCpuCeiling } : {}),
     raw,
     targets: [
       {
@@ -148,6 +192,22 @@ if (require.main === module) {
         `gateway:      ${gateway.requestsPerSecond} req/s, p50/p99/p99.9 ${gateway.p50}/${gateway.p99}/${gateway.p999} ms`,
       );
       console.log(`per round gateway/bare: ${result.ratioPerRound.join(', ')}`);
+      for (const [name, s] of [
+        ['bare Fastify', bare],
+        ['Nest floor', nest],
+        ['gateway', gateway],
+      ] as const) {
+        if (s.cpu) {
+          console.log(
+            `${name} CPU per request: server ${s.cpu.serverUs} µs (event loop ${s.cpu.eventLoopUs} µs), load generator ${s.cpu.loadGeneratorUs} µs; host ${(s.cpu.hostBusy * 100).toFixed(0)}% busy`,
+          );
+        }
+      }
+      if (result.gatewayCpuCeiling !== undefined) {
+        console.log(
+          `gateway CPU ceiling (every core busy at this CPU per request): ${(result.gatewayCpuCeiling * 100).toFixed(1)}% of bare Fastify`,
+        );
+      }
       for (const t of result.targets) {
         console.log(`${t.what}: ${t.measured} (target ${t.target}: ${t.met ? 'met' : 'missed'})`);
       }

@@ -88,21 +88,58 @@ function intakeSection(a: IntakeResult): string[] {
       `Nest floor ÷ bare Fastify: ${pct(a.nestRatio)}. ` +
       `Gateway RSS after the rounds: ${n(a.gatewayRssMB.end)} MB (peak ${n(a.gatewayRssMB.peak)} MB).`,
     '',
+    ...cpuParagraphs(a),
     ...(a.ratio < 0.5
       ? [
-          `Below the 50% target. The framework is not what costs (the Nest floor runs at ` +
-            `${pct(a.nestRatio)} of bare Fastify), nor is durability (SQLite runs on its own thread and one fsync ` +
-            'covers every webhook of an event-loop turn). A CPU profile of this path (README, ' +
-            'intake figures) puts the time in the per-request work bare Fastify does not do: ' +
-            'phone-number validation (libphonenumber; every sender here is new, so its cache ' +
-            'never hits), the HMAC-SHA1 signature over the sorted form, form decoding, the JSON ' +
-            'of the stored message and its hand-over to the SQLite thread, the guards, and the ' +
-            'garbage they leave. On two cores shared with the load generator that per-request ' +
-            'CPU decides the rate.',
+          `Below the 50% target. NestJS on Fastify with an empty handler (the Nest floor) runs ` +
+            `at ${pct(a.nestRatio)} of bare Fastify here; durability costs little on the event ` +
+            'loop (SQLite runs on its own thread and one fsync covers every webhook of an ' +
+            'event-loop turn). A CPU profile of this path (README, intake figures) puts the ' +
+            'rest in the per-request work bare Fastify does not do: phone-number validation ' +
+            '(libphonenumber; every sender here is new, so its cache never hits), the ' +
+            'HMAC-SHA1 signature over the sorted form, form decoding, the JSON of the stored ' +
+            'message and its hand-over to the SQLite thread, the guards, and the garbage they ' +
+            'leave.',
           '',
         ]
       : []),
   ];
+}
+
+/** Where each server's CPU went per request, and what that allows on this many cores. */
+function cpuParagraphs(a: IntakeResult): string[] {
+  const { cpu: bare } = a.bare;
+  const { cpu: nest } = a.nest;
+  const { cpu: gateway } = a.gateway;
+  if (!bare || !nest || !gateway) return [];
+  const servers = [
+    ['bare Fastify', bare],
+    ['Nest floor', nest],
+    ['gateway', gateway],
+  ] as const;
+  const lines = [
+    'CPU time per answered request (medians of the rounds, from /proc): the server with all its ' +
+      'threads (event loop, SQLite, V8 garbage collection), its event-loop thread alone, and ' +
+      'the load generator, which runs on the same cores.',
+    '',
+    ...header(['server', 'server µs', 'event loop µs', 'load generator µs', 'host busy']),
+    ...servers.map(([name, cpu]) =>
+      row([name, n(cpu.serverUs), n(cpu.eventLoopUs), n(cpu.loadGeneratorUs), pct(cpu.hostBusy)]),
+    ),
+    '',
+  ];
+  if (a.gatewayCpuCeiling !== undefined) {
+    lines.push(
+      'CPU ceiling: with every core busy at the gateway’s CPU per request (its own and the load ' +
+        `generator’s), it would answer **${pct(a.gatewayCpuCeiling)}** of bare Fastify’s rate. ` +
+        (a.gatewayCpuCeiling < 0.5
+          ? 'Below 50%: in this run no spreading of the same work over more threads or ' +
+            'processes could have met the target; only cheaper work per request can.'
+          : 'Above 50%: spreading the work over idle cores could close the gap.'),
+      '',
+    );
+  }
+  return lines;
 }
 
 function loadRow(name: string, f: LoadFigures, seconds: number): string {
