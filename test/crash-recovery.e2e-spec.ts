@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EmulatorControl } from '../src/b2c/emulator/emulator-control';
 import type { RunningEmulator } from '../src/b2c/emulator/emulator';
+import { SqliteInboxStore } from '../src/inbox/drivers/sqlite/sqlite-inbox.store';
+import { INBOX_FILE } from '../src/inbox/inbox.module';
 import { TWILIO_TEST_AUTH_TOKEN } from '../src/vendors/twilio/fixtures';
 import { freePort } from './support/free-port';
 import { gatewayEnv } from './support/gateway-env';
@@ -37,10 +39,11 @@ describe('SIGKILL between the acknowledgement and the delivery', () => {
     /** A B2C path the restarted gateway must have called before the counting starts. */
     awaitPath?: string,
   ) {
+    const dataDir = mkdtempSync(join(tmpdir(), 'gateway-crash-'));
     const env = gatewayEnv({
       emulatorUrl: emulator.url,
       twilioAuthToken: TWILIO_TEST_AUTH_TOKEN,
-      dataDir: mkdtempSync(join(tmpdir(), 'gateway-crash-')),
+      dataDir,
       extra: { B2C_SETTLE_DELAY_MS: String(SETTLE_MS), LOG_LEVEL: 'warn' },
     });
     const port = await freePort();
@@ -90,16 +93,31 @@ describe('SIGKILL between the acknowledgement and the delivery', () => {
       expect(incidents).toHaveLength(1);
       expect(incidents[0].id).toBe(incident.id);
       expect(await control.contacts()).toHaveLength(1);
-      return await control.requests();
+      return { requests: await control.requests(), dataDir };
     } finally {
       await second.kill('SIGTERM');
     }
   }
 
+  /** The checkpoint the gateway stored for a message, read once no gateway holds the inbox. */
+  async function storedCheckpoint(dataDir: string, messageSid: string) {
+    const store = await SqliteInboxStore.open({
+      file: join(dataDir, INBOX_FILE),
+      groupCommitMaxBatch: 1,
+      groupCommitWindowMs: 0,
+    });
+    try {
+      return (await store.get('twilio', messageSid))?.checkpoint;
+    } finally {
+      await store.close();
+    }
+  }
+
   it('creates the incident once when killed while B2C was still creating it', async () => {
-    const requests = await scenario(
+    const messageSid = 'SMcrash0000000000000000000000001';
+    const { requests, dataDir } = await scenario(
       { method: 'POST', pathPattern: '^/incidents$' },
-      'SMcrash0000000000000000000000001',
+      messageSid,
       '/queryResults',
     );
     // The restarted gateway found the incident the dead one had asked for, instead of posting again.
@@ -107,13 +125,17 @@ describe('SIGKILL between the acknowledgement and the delivery', () => {
     expect(posts).toHaveLength(1);
     const lookup = requests.find((r) => r.path === '/queryResults');
     expect(lookup).toBeDefined();
-    // ...and only once the settle delay had passed since that create: a quick restart must not
-    // look while the create may still be running at B2C.
-    expect(Date.parse(lookup!.at) - Date.parse(posts[0].at)).toBeGreaterThanOrEqual(SETTLE_MS);
+    // ...and only once the settle delay had passed since that create was attempted: a quick
+    // restart must not look while the create may still be running at B2C. The attempt is
+    // checkpointed (and fsynced) before the POST leaves, so the delay counts from the checkpoint.
+    const attemptedAt = (await storedCheckpoint(dataDir, messageSid))?.incidentAttemptedAt;
+    expect(attemptedAt).toBeDefined();
+    expect(attemptedAt!).toBeLessThanOrEqual(Date.parse(posts[0].at));
+    expect(Date.parse(lookup!.at) - attemptedAt!).toBeGreaterThanOrEqual(SETTLE_MS);
   });
 
   it('creates the incident once when killed before any B2C write', async () => {
-    const requests = await scenario(
+    const { requests } = await scenario(
       { method: 'GET', pathPattern: '^/contacts$' },
       'SMcrash0000000000000000000000002',
     );
