@@ -22,24 +22,29 @@ function openssl(dir: string, args: string[]): void {
   execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
-/** A fresh test CA and a server certificate it issued for `host` (SAN `DNS:<host>`). */
-export function createTlsIdentity(host: string): TlsIdentity {
-  const dir = mkdtempSync(join(tmpdir(), 'test-pki-'));
+/** `<name>.key` and a self-signed `<name>.pem` for `subject`, valid 2 days, with extensions. */
+function selfSigned(dir: string, name: string, subject: string, extensions: string[]): void {
   openssl(dir, [
     'req',
     '-x509',
     ...EC_KEY,
     '-keyout',
-    'ca.key',
+    `${name}.key`,
     '-out',
-    'ca.pem',
+    `${name}.pem`,
     '-days',
     '2',
     '-subj',
-    '/CN=Gateway Test CA',
-    '-addext',
+    subject,
+    ...extensions.flatMap((extension) => ['-addext', extension]),
+  ]);
+}
+
+/** A fresh test CA and a server certificate it issued for `host` (SAN `DNS:<host>`). */
+export function createTlsIdentity(host: string): TlsIdentity {
+  const dir = mkdtempSync(join(tmpdir(), 'test-pki-'));
+  selfSigned(dir, 'ca', '/CN=Gateway Test CA', [
     'basicConstraints=critical,CA:TRUE',
-    '-addext',
     'keyUsage=critical,keyCertSign,cRLSign',
   ]);
   openssl(dir, [
@@ -84,21 +89,7 @@ export function createTlsIdentity(host: string): TlsIdentity {
 /** A self-signed server certificate for `host`, which no CA vouches for. */
 export function createSelfSignedTls(host: string): { keyPem: string; certificatePem: string } {
   const dir = mkdtempSync(join(tmpdir(), 'test-pki-'));
-  openssl(dir, [
-    'req',
-    '-x509',
-    ...EC_KEY,
-    '-keyout',
-    'self.key',
-    '-out',
-    'self.pem',
-    '-days',
-    '2',
-    '-subj',
-    `/CN=${host}`,
-    '-addext',
-    `subjectAltName=DNS:${host}`,
-  ]);
+  selfSigned(dir, 'self', `/CN=${host}`, [`subjectAltName=DNS:${host}`]);
   return {
     keyPem: readFileSync(join(dir, 'self.key'), 'utf8'),
     certificatePem: readFileSync(join(dir, 'self.pem'), 'utf8'),
