@@ -5,6 +5,7 @@ import {
   type KeyObject,
   timingSafeEqual,
 } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { MalformedPayloadError, SignatureRejectedError } from '../../common/problem/gateway-error';
 import { decodeFormOnce } from './twilio-form';
 
@@ -74,13 +75,11 @@ export function twilioParamString(params: TwilioParams): string {
  * HMAC keys made from the auth tokens seen so far. Turning the token string into a key costs
  * about as much as the HMAC of a webhook; an account has one token, two during a rotation.
  */
-const hmacKeys = new Map<string, KeyObject>();
-const MAX_HMAC_KEYS = 16;
+const hmacKeys = new LRUCache<string, KeyObject>({ max: 16 });
 
 function hmacKey(authToken: string): KeyObject {
   let key = hmacKeys.get(authToken);
   if (key === undefined) {
-    if (hmacKeys.size >= MAX_HMAC_KEYS) hmacKeys.clear();
     key = createSecretKey(Buffer.from(authToken, 'utf8'));
     hmacKeys.set(authToken, key);
   }
