@@ -72,8 +72,8 @@ describe('readiness (real gateway, real B2C emulator, real SQLite inbox)', () =>
     await emulator?.close();
   });
 
-  async function ready(authorization?: string): Promise<Answer> {
-    const response = await fetch(`${gateway.url}/health/ready`, {
+  async function ready(authorization?: string, path = '/health/ready'): Promise<Answer> {
+    const response = await fetch(`${gateway.url}${path}`, {
       headers: authorization === undefined ? {} : { authorization },
     });
     const text = await response.text();
@@ -138,6 +138,15 @@ describe('readiness (real gateway, real B2C emulator, real SQLite inbox)', () =>
     expect(anonymous.status).toBe(200);
     expect(anonymous.cacheControl).toBe('no-store');
     expect(anonymous.body).toEqual({ status: 'ok' });
+    // `/health` is the same answer, anonymous or admin.
+    expect(await ready(undefined, '/health')).toEqual(anonymous);
+    const adminAtRoot = await ready(`Bearer ${ADMIN_TOKEN}`, '/health');
+    expect(adminAtRoot.status).toBe(200);
+    expect(adminAtRoot.body).toMatchObject({
+      status: 'ok',
+      checks: { store: { state: 'up' }, worker: { state: 'up' }, b2c: { state: 'up' } },
+      inbox: { pending: 0, dead: 0 },
+    });
     // Refused credentials get the anonymous answer, never details nor a 401 a balancer would
     // take for "down".
     for (const refused of [
@@ -160,6 +169,10 @@ describe('readiness (real gateway, real B2C emulator, real SQLite inbox)', () =>
       expect(anonymous.status).toBe(503);
       expect(anonymous.body).toEqual({ status: 'down' });
       expect((await ready('Bearer wrong')).body).toEqual({ status: 'down' });
+      expect(await ready(undefined, '/health')).toMatchObject({
+        status: 503,
+        body: { status: 'down' },
+      });
 
       const admin = await asAdmin();
       expect(admin.status).toBe(503);

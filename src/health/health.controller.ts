@@ -10,6 +10,7 @@ export type AdminReadiness = ReadinessReport & { inbox: InboxSummary };
 /**
  * `/health/live`: the process and its event loop answer. `/health/ready`: whether to send this
  * gateway webhooks; anonymous callers (load balancers) get the status only, admins the details.
+ * `/health` is the same answer as `/health/ready`, the path admins and monitors try first.
  * See README.md in this folder for what each status means and why a B2C outage is not "down".
  */
 @Controller('health')
@@ -27,7 +28,7 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  @Get('ready')
+  @Get(['', 'ready'])
   async ready(
     @Headers('authorization') authorization: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
