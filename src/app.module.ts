@@ -5,6 +5,7 @@ import { InboundAllowGuard } from './allowlist/inbound/inbound-allow.guard';
 import { AllowlistModule } from './allowlist/allowlist.module';
 import { ProblemModule } from './common/problem/problem.module';
 import { GatewayConfigModule, type PreparedConfiguration } from './config/config.module';
+import { DeadLettersModule } from './dead-letters/dead-letters.module';
 import { HealthModule } from './health/health.module';
 import { SecretsModule } from './secrets/secrets.module';
 import { VendorsModule } from './vendors/vendors.module';
@@ -22,6 +23,7 @@ export class AppModule {
         SecretsModule,
         VendorsModule.forRoot(),
         HealthModule,
+        DeadLettersModule,
       ],
       // First step of every request: the inbound allow rules cover any path, not only webhooks.
       providers: [{ provide: APP_GUARD, useExisting: InboundAllowGuard }],

@@ -41,6 +41,8 @@ export interface ReplayClaim {
 
 export type InboxCounts = Record<MessageState, number>;
 
+export type DeadLetterSelection = { seq: number } | { all: true; vendor?: string };
+
 /**
  * Durable storage of accepted messages and their delivery state. `accept` resolves only once the
  * messages are committed to stable storage; it rejects with StoreUnavailableError otherwise.
@@ -65,7 +67,15 @@ export interface InboxStore {
   scheduleRetry(seq: number, attempts: number, at: number, error: unknown): Promise<void>;
   deadLetter(seq: number, attempts: number, error: unknown): Promise<void>;
   get(vendor: string, messageId: string): Promise<StoredMessage | undefined>;
-  list(state: MessageState, limit: number): Promise<StoredMessage[]>;
+  /** Messages in `state` in the order they arrived, starting after `afterSeq` (for paging). */
+  list(state: MessageState, limit: number, afterSeq?: number): Promise<StoredMessage[]>;
+  /**
+   * Dead-lettered messages back to pending, due now, with their attempts reset. Their checkpoints
+   * stay, so a replay never repeats a step B2C already took (and looks before creating again
+   * when an earlier create may have gone through). One message by `seq`, or every dead one (of
+   * `vendor`, when given). Resolves with how many were requeued: 0 when none was dead.
+   */
+  requeueDead(which: DeadLetterSelection): Promise<number>;
   counts(): Promise<InboxCounts>;
   /** A real write through the commit path: proves the store can still commit. */
   probeWrite(): Promise<void>;

@@ -53,7 +53,7 @@ export class SqliteInboxEngine {
       case 'get':
         return s.get.get(query.vendor, query.messageId);
       case 'list':
-        return s.list.all(query.state, query.limit);
+        return s.list.all(query.state, query.afterSeq, query.limit);
       case 'counts': {
         const counts: InboxCounts = { pending: 0, delivered: 0, skipped: 0, dead: 0 };
         for (const row of s.counts.all() as { state: MessageState; n: number }[]) {
@@ -94,6 +94,12 @@ export class SqliteInboxEngine {
         return s.retry.run(write.attempts, write.at, write.error, write.now, write.seq).changes;
       case 'dead':
         return s.dead.run(write.attempts, write.error, write.now, write.seq).changes;
+      case 'requeue':
+        return s.requeue.run({
+          seq: write.seq ?? null,
+          vendor: write.vendor ?? null,
+          now: write.now,
+        }).changes;
       case 'probe':
         return s.probe.run(write.now).changes;
     }
@@ -134,7 +140,16 @@ function prepareStatements(db: Database.Database) {
        WHERE seq = ?`,
     ),
     get: db.prepare(`SELECT * FROM inbox_messages WHERE vendor = ? AND message_id = ?`),
-    list: db.prepare(`SELECT * FROM inbox_messages WHERE state = ? ORDER BY seq LIMIT ?`),
+    list: db.prepare(
+      `SELECT * FROM inbox_messages WHERE state = ? AND seq > ? ORDER BY seq LIMIT ?`,
+    ),
+    // last_error stays: it is why the message died, until the next attempt replaces it.
+    requeue: db.prepare(
+      `UPDATE inbox_messages SET state = 'pending', attempts = 0, next_attempt_at = @now,
+       updated_at = @now
+       WHERE state = 'dead' AND (@seq IS NULL OR seq = @seq)
+       AND (@vendor IS NULL OR vendor = @vendor)`,
+    ),
     counts: db.prepare(`SELECT state, COUNT(*) AS n FROM inbox_messages GROUP BY state`),
     claimReplay: db.prepare(
       `INSERT INTO replay_keys (key, expires_at) VALUES (?, ?)

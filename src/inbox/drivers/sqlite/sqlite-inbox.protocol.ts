@@ -12,13 +12,14 @@ export type InboxWrite =
   | { op: 'finish'; seq: number; state: 'delivered' | 'skipped'; checkpoint: string; now: number }
   | { op: 'retry'; seq: number; attempts: number; at: number; error: string; now: number }
   | { op: 'dead'; seq: number; attempts: number; error: string; now: number }
+  | { op: 'requeue'; seq?: number; vendor?: string; now: number }
   | { op: 'probe'; now: number };
 
 export type InboxQuery =
   | { op: 'due'; now: number; limit: number }
   | { op: 'nextDue' }
   | { op: 'get'; vendor: string; messageId: string }
-  | { op: 'list'; state: MessageState; limit: number }
+  | { op: 'list'; state: MessageState; limit: number; afterSeq: number }
   | { op: 'counts' }
   | { op: 'pragma'; pragma: string };
 

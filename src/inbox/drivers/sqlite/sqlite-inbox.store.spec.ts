@@ -111,6 +111,53 @@ describe('SqliteInboxStore', () => {
     await reopened.close();
   });
 
+  it('pages dead letters in arrival order, and requeues one, one vendor’s or all of them', async () => {
+    let now = 1_000;
+    const file = join(mkdtempSync(join(tmpdir(), 'inbox-')), 'inbox.sqlite');
+    const store = await SqliteInboxStore.open({
+      file,
+      groupCommitMaxBatch: 512,
+      groupCommitWindowMs: 0,
+      now: () => now,
+    });
+    const other = { ...message('V1'), vendor: 'vonage-sms' };
+    await store.accept([message('D1'), message('D2'), message('D3'), other, message('OK')]);
+    const rows = await store.due(now, 10, new Set());
+    const seqOf = (id: string) => rows.find((row) => row.message.messageId === id)!.seq;
+    for (const id of ['D1', 'D2', 'D3', 'V1']) {
+      await store.saveCheckpoint(seqOf(id), { contactId: 7, incidentAttemptedAt: 900 });
+      await store.deadLetter(seqOf(id), 4, { message: `B2C refused ${id}` });
+    }
+    const ids = (page: { message: InboundMessage }[]) => page.map((m) => m.message.messageId);
+    const firstPage = await store.list('dead', 2);
+    expect(ids(firstPage)).toEqual(['D1', 'D2']);
+    expect(ids(await store.list('dead', 2, firstPage[1].seq))).toEqual(['D3', 'V1']);
+
+    now = 2_000;
+    // Only a dead message is requeued: a pending one, or one that does not exist, is not.
+    expect(await store.requeueDead({ seq: seqOf('OK') })).toBe(0);
+    expect(await store.requeueDead({ seq: 999_999 })).toBe(0);
+    expect(await store.requeueDead({ seq: seqOf('D2') })).toBe(1);
+    const [d2] = (await store.due(now, 10, new Set([seqOf('OK')]))).filter(
+      (m) => m.message.messageId === 'D2',
+    );
+    // Due now, attempts reset, checkpoint and the reason it died kept until the next attempt.
+    expect(d2).toMatchObject({
+      state: 'pending',
+      attempts: 0,
+      nextAttemptAt: 2_000,
+      checkpoint: { contactId: 7, incidentAttemptedAt: 900 },
+      lastError: { message: 'B2C refused D2' },
+    });
+    expect(await store.requeueDead({ seq: seqOf('D2') })).toBe(0);
+
+    expect(await store.requeueDead({ all: true, vendor: 'vonage-sms' })).toBe(1);
+    expect(ids(await store.list('dead', 10))).toEqual(['D1', 'D3']);
+    expect(await store.requeueDead({ all: true })).toBe(2);
+    expect(await store.counts()).toEqual({ pending: 5, delivered: 0, skipped: 0, dead: 0 });
+    await store.close();
+  });
+
   it('hands out due messages oldest first, honouring retry times and exclusions', async () => {
     const { store } = await openStore();
     await store.accept([message('A')]);

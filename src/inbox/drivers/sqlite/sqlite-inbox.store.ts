@@ -4,6 +4,7 @@ import { StoreUnavailableError } from '../../../common/problem/gateway-error';
 import type { InboundMessage } from '../../../vendors/inbound-message';
 import type {
   AcceptResult,
+  DeadLetterSelection,
   DeliveryCheckpoint,
   InboxCounts,
   InboxStore,
@@ -139,8 +140,14 @@ export class SqliteInboxStore implements InboxStore {
     return row ? toStoredMessage(row) : undefined;
   }
 
-  async list(state: MessageState, limit: number): Promise<StoredMessage[]> {
-    return ((await this.query({ op: 'list', state, limit })) as MessageRow[]).map(toStoredMessage);
+  async list(state: MessageState, limit: number, afterSeq = 0): Promise<StoredMessage[]> {
+    const rows = (await this.query({ op: 'list', state, limit, afterSeq })) as MessageRow[];
+    return rows.map(toStoredMessage);
+  }
+
+  async requeueDead(which: DeadLetterSelection): Promise<number> {
+    const selection = 'seq' in which ? { seq: which.seq } : { vendor: which.vendor };
+    return (await this.write({ op: 'requeue', ...selection })) as number;
   }
 
   async counts(): Promise<InboxCounts> {
