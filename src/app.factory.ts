@@ -8,9 +8,7 @@ import { securityHeaders } from './common/http/security-headers';
 import { lazyChildLoggerFactory } from './common/logging/lazy-child-logger';
 import { createRootLogger } from './common/logging/root-logger';
 import { PinoNestLogger } from './common/logging/pino-nest-logger';
-import { ProblemFilter } from './common/problem/problem.filter';
 import { INSTANCE_ID, requestIdGenerator } from './common/problem/reference-id';
-import { RefusalLog } from './common/problem/refusal-log';
 import { prepareConfiguration } from './config/config.module';
 import type { Environment } from './config/load-config';
 import { WEBHOOK_CONTEXT_PROPERTY } from './vendors/webhook-context';
@@ -73,7 +71,6 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   if (config.server.corsOrigins.length > 0) {
     app.enableCors({ origin: config.server.corsOrigins, methods: ['GET', 'POST'] });
   }
-  app.useGlobalFilters(new ProblemFilter(app.get(RefusalLog)));
   logger.info({ instance: INSTANCE_ID }, `gateway instance ${INSTANCE_ID}`);
   // No enableShutdownHooks: main.ts owns SIGTERM/SIGINT (a graceful stop that exits 0), and
   // SIGHUP reloads the allow rules (AllowlistReloadService) instead of stopping.

@@ -7,6 +7,7 @@ import { ProblemModule } from './common/problem/problem.module';
 import { GatewayConfigModule, type PreparedConfiguration } from './config/config.module';
 import { DeadLettersModule } from './dead-letters/dead-letters.module';
 import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { SecretsModule } from './secrets/secrets.module';
 import { VendorsModule } from './vendors/vendors.module';
 
@@ -24,6 +25,7 @@ export class AppModule {
         VendorsModule.forRoot(),
         HealthModule,
         DeadLettersModule,
+        MetricsModule,
       ],
       // First step of every request: the inbound allow rules cover any path, not only webhooks.
       providers: [{ provide: APP_GUARD, useExisting: InboundAllowGuard }],

@@ -5,8 +5,10 @@ import {
   Logger,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
+  Optional,
 } from '@nestjs/common';
 import { GatewayConfig } from '../config/gateway-config';
+import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { retryDelayMs } from './backoff';
 import { INBOX_STORE, type InboxStore, type StoredMessage } from './inbox-store.port';
 import { DeliveryError, MESSAGE_SINK, type MessageSink } from './message-sink.port';
@@ -67,6 +69,8 @@ export class DeliveryWorker
     @Inject(INBOX_STORE) private readonly store: InboxStore,
     @Inject(MESSAGE_SINK) private readonly sink: MessageSink,
     private readonly config: GatewayConfig,
+    // Optional: a worker built without MetricsModule still delivers, uncounted.
+    @Optional() private readonly metrics?: GatewayMetrics,
   ) {}
 
   get isRunning(): boolean {
@@ -191,9 +195,11 @@ export class DeliveryWorker
       if (outcome.kind === 'delivered') {
         await this.store.markDelivered(seq, 'delivered', outcome.checkpoint);
         this.logger.log(`delivered ${label} as incident ${outcome.checkpoint.incidentId}`);
+        this.metrics?.delivery(message.vendor, 'delivered');
       } else {
         await this.store.markDelivered(seq, 'skipped', checkpoint);
         this.logger.log(`skipped ${label}: ${outcome.reason}`);
+        this.metrics?.delivery(message.vendor, 'skipped');
       }
       this.unrecorded = 0;
     } catch (error) {
@@ -244,12 +250,14 @@ export class DeliveryWorker
       this.logger.warn(
         `attempt ${attempts}/${maxAttempts} for ${label} failed (${failure.message}); retry in ${delay} ms`,
       );
+      this.metrics?.delivery(stored.message.vendor, 'retry');
     } else {
       await this.store.deadLetter(stored.seq, attempts, failure);
       this.logger.error(
         `dead-lettered ${label} after ${attempts} attempt(s): ${failure.message}` +
           (failure.detail ? ` ${JSON.stringify(failure.detail)}` : ''),
       );
+      this.metrics?.delivery(stored.message.vendor, 'dead');
     }
   }
 

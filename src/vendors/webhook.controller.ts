@@ -1,8 +1,9 @@
-import { Controller, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Optional, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { VendorSignatureGuard } from '../auth/vendor-signature.guard';
 import type { ReplayClaim } from '../inbox/inbox-store.port';
 import { InboxService } from '../inbox/inbox.service';
+import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { WebhookThrottlerGuard } from '../throttle/webhook-throttler.guard';
 import { assertValidMessages } from './inbound-message.validation';
 import { VendorRequestGuard } from './vendor-request.guard';
@@ -30,7 +31,11 @@ function replayClaim(
  */
 @Controller('vendors')
 export class WebhookController {
-  constructor(private readonly inbox: InboxService) {}
+  constructor(
+    private readonly inbox: InboxService,
+    // Optional: an app built without MetricsModule still takes webhooks, uncounted.
+    @Optional() private readonly metrics?: GatewayMetrics,
+  ) {}
 
   @Post(':name/webhook')
   // The inbound allow rules ran already (a global guard); then rate limits, then the vendor.
@@ -45,7 +50,11 @@ export class WebhookController {
     const name = webhook.vendor;
     const messages = await enabled.vendor.parse(webhook, enabled.settings(), enabled.services);
     assertValidMessages(name, messages);
-    await this.inbox.accept(messages, replayClaim(name, verification, webhook.receivedAt));
+    const { outcomes } = await this.inbox.accept(
+      messages,
+      replayClaim(name, verification, webhook.receivedAt),
+    );
+    this.metrics?.webhookAccepted(name, outcomes);
     const ack = enabled.vendor.acknowledge(messages, webhook);
     void reply.status(ack.status).header('content-type', ack.contentType);
     return ack.body;

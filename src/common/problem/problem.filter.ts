@@ -1,9 +1,10 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
+import { type ArgumentsHost, Catch, type ExceptionFilter, Logger, Optional } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { GatewayMetrics } from '../../metrics/gateway-metrics';
 import { GatewayError, ProblemCode } from './gateway-error';
 import { problemType, toProblem } from './problem';
 import { reasonOf, referenceIdFor } from './reference-id';
-import type { RefusalLog } from './refusal-log';
+import { RefusalLog } from './refusal-log';
 
 /** Seconds a vendor is asked to wait before retrying when the store cannot commit. */
 const STORE_RETRY_AFTER_SECONDS = 5;
@@ -13,12 +14,19 @@ const STORE_RETRY_AFTER_SECONDS = 5;
  * id, the request id, and the path (never the query, which may carry tokens). Every refusal is
  * logged under the same reference id with the whole decision, so an admin given the id by a
  * vendor can find why it was turned away.
+ *
+ * Registered as APP_FILTER (ProblemModule) so that Nest injects its dependencies. Both are
+ * optional: tests build it bare around a single guard, and an app without MetricsModule counts
+ * nothing.
  */
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('Refusal');
 
-  constructor(private readonly refusals?: RefusalLog) {}
+  constructor(
+    @Optional() private readonly refusals?: RefusalLog,
+    @Optional() private readonly metrics?: GatewayMetrics,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
@@ -46,6 +54,7 @@ export class ProblemFilter implements ExceptionFilter {
       this.logger.warn(logged);
     }
     if (reply.sent) return;
+    this.metrics?.refused(problem.code, problem.status);
     if (problem.code === ProblemCode.StoreUnavailable) {
       void reply.header('retry-after', String(STORE_RETRY_AFTER_SECONDS));
     }

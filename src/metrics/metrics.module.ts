@@ -1,0 +1,19 @@
+import { Global, Module } from '@nestjs/common';
+import { AdminModule } from '../admin/admin.module';
+import { InboxModule } from '../inbox/inbox.module';
+import { GatewayMetrics } from './gateway-metrics';
+import { MetricsController } from './metrics.controller';
+
+/**
+ * `GET /admin/metrics` and the `GatewayMetrics` that intake, the exception filter and the
+ * delivery worker count into. Global, because InboxModule (the worker) is imported by this
+ * module for the inbox counts: importing this module back would be a cycle.
+ */
+@Global()
+@Module({
+  imports: [InboxModule, AdminModule],
+  controllers: [MetricsController],
+  providers: [GatewayMetrics],
+  exports: [GatewayMetrics],
+})
+export class MetricsModule {}
