@@ -2,11 +2,11 @@ import { INBOX_STORE, type InboxStore } from '../src/inbox/inbox-store.port';
 import {
   nextSid,
   postSigned,
+  settledAs,
   smsParams,
   startGatewayWithEmulator,
   type GatewayWithEmulator,
 } from './support/gateway-fixture';
-import { waitFor } from './support/wait-for';
 
 const ADMIN_TOKEN = 'dead-letters-admin-token-93be1d';
 
@@ -51,14 +51,7 @@ describe('admin dead letters', () => {
   }
   const page = async (query = '') => (await call('GET', query)).body as unknown as Page;
   const settled = (messageSid: string, state: 'delivered' | 'dead') =>
-    waitFor(
-      `${messageSid} to be ${state}`,
-      async () => {
-        const stored = await gw.app.get<InboxStore>(INBOX_STORE).get('twilio', messageSid);
-        return stored?.state === state ? stored : undefined;
-      },
-      20_000,
-    );
+    settledAs(gw, messageSid, state);
 
   it('lists what B2C refused, page by page, and replays it once the cause is gone', async () => {
     // B2C refuses the incident for good: the contact exists, the message is dead-lettered.

@@ -4,11 +4,12 @@ import { INBOX_STORE, type InboxStore } from '../src/inbox/inbox-store.port';
 import {
   nextSid,
   postSigned,
+  settledAs,
   smsParams,
   startGatewayWithEmulator,
   type GatewayWithEmulator,
 } from './support/gateway-fixture';
-import { sleep, waitFor } from './support/wait-for';
+import { sleep } from './support/wait-for';
 
 /** B2C misbehaving in the ways Oracle documents, with the gateway retrying against the real emulator. */
 describe('delivery when B2C throttles, fails or refuses', () => {
@@ -30,14 +31,7 @@ describe('delivery when B2C throttles, fails or refuses', () => {
 
   const store = () => gw.app.get<InboxStore>(INBOX_STORE);
   const settled = (messageSid: string, state: 'delivered' | 'dead') =>
-    waitFor(
-      `${messageSid} to be ${state}`,
-      async () => {
-        const stored = await store().get('twilio', messageSid);
-        return stored?.state === state ? stored : undefined;
-      },
-      20_000,
-    );
+    settledAs(gw, messageSid, state);
 
   it('waits out 503 OSC-CREST-00035 throttling, honouring osvc-crest-next-request-after, then creates one incident', async () => {
     await gw.control.addFault({

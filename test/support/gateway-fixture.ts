@@ -2,6 +2,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EmulatorControl } from '../../src/b2c/emulator/emulator-control';
+import {
+  INBOX_STORE,
+  type InboxStore,
+  type MessageState,
+  type StoredMessage,
+} from '../../src/inbox/inbox-store.port';
 import { startEmulator, type RunningEmulator } from '../../src/b2c/emulator/emulator';
 import { signedTwilioRequest, TWILIO_TEST_AUTH_TOKEN } from '../../src/vendors/twilio/fixtures';
 import type { TwilioParams } from '../../src/vendors/twilio/twilio-signature';
@@ -12,6 +18,7 @@ import {
   TEST_PUBLIC_BASE_URL,
 } from './gateway-env';
 import { startInProcessGateway, type InProcessGateway } from './in-process-gateway';
+import { waitFor } from './wait-for';
 
 export const WEBHOOK_PATH = '/vendors/twilio/webhook';
 
@@ -53,6 +60,22 @@ export async function startGatewayWithEmulator(
       await emulator.close();
     },
   };
+}
+
+/** Waits until the gateway's inbox holds Twilio message `messageSid` in `state`, and returns it. */
+export function settledAs(
+  gateway: InProcessGateway,
+  messageSid: string,
+  state: MessageState,
+): Promise<StoredMessage> {
+  return waitFor(
+    `${messageSid} to be ${state}`,
+    async () => {
+      const stored = await gateway.app.get<InboxStore>(INBOX_STORE).get('twilio', messageSid);
+      return stored?.state === state ? stored : undefined;
+    },
+    20_000,
+  );
 }
 
 let sequence = 0;

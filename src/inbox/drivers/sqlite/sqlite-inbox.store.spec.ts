@@ -20,10 +20,18 @@ function message(messageId: string, from = '+14155552671'): InboundMessage {
   };
 }
 
-async function openStore(file = join(mkdtempSync(join(tmpdir(), 'inbox-')), 'inbox.sqlite')) {
+async function openStore(
+  file = join(mkdtempSync(join(tmpdir(), 'inbox-')), 'inbox.sqlite'),
+  now?: () => number,
+) {
   return {
     file,
-    store: await SqliteInboxStore.open({ file, groupCommitMaxBatch: 512, groupCommitWindowMs: 0 }),
+    store: await SqliteInboxStore.open({
+      file,
+      groupCommitMaxBatch: 512,
+      groupCommitWindowMs: 0,
+      now,
+    }),
   };
 }
 
@@ -38,13 +46,7 @@ describe('SqliteInboxStore', () => {
 
   it('claims a replay key with its messages: a second claim stores nothing until the key expires', async () => {
     let now = 1_000;
-    const file = join(mkdtempSync(join(tmpdir(), 'inbox-')), 'inbox.sqlite');
-    const store = await SqliteInboxStore.open({
-      file,
-      groupCommitMaxBatch: 512,
-      groupCommitWindowMs: 0,
-      now: () => now,
-    });
+    const { file, store } = await openStore(undefined, () => now);
     const claim = { key: 'sinch:nonce-1', expiresAt: 5_000 };
     expect(await store.accept([message('R1')], claim)).toEqual({ outcomes: ['stored'] });
     // Same nonce, a new message: a replay, refused whole, even inside one commit group.
@@ -113,13 +115,7 @@ describe('SqliteInboxStore', () => {
 
   it('pages dead letters in arrival order, and requeues one, one vendor’s or all of them', async () => {
     let now = 1_000;
-    const file = join(mkdtempSync(join(tmpdir(), 'inbox-')), 'inbox.sqlite');
-    const store = await SqliteInboxStore.open({
-      file,
-      groupCommitMaxBatch: 512,
-      groupCommitWindowMs: 0,
-      now: () => now,
-    });
+    const { store } = await openStore(undefined, () => now);
     const other = { ...message('V1'), vendor: 'vonage-sms' };
     await store.accept([message('D1'), message('D2'), message('D3'), other, message('OK')]);
     const rows = await store.due(now, 10, new Set());
