@@ -145,6 +145,8 @@ describe('admin dead letters', () => {
       ['GET', '?after=-1', /after must not be less than 0/],
       ['GET', '?state=pending', /property state should not exist/],
       ['POST', '/replay?vendor=Twilio%27', /vendor must be a vendor name/],
+      ['POST', '/replay?vendor=twilio--sms', /vendor must be a vendor name/],
+      ['POST', `/replay?vendor=${'a'.repeat(41)}`, /vendor must be shorter than or equal to 40/],
     ] as const) {
       const answer = await call(method, path);
       expect({ path, status: answer.status, type: answer.body.type }).toEqual({

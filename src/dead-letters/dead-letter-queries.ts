@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, Matches, Max, MaxLength, Min } from 'class-validator';
+import { VENDOR_NAME } from '../vendors/vendor-registry';
 
 /** Largest page an admin can ask for: a dead letter keeps its whole vendor payload. */
 export const MAX_PAGE = 500;
@@ -24,6 +25,7 @@ export class DeadLetterPageQuery {
 /** `POST /admin/dead-letters/replay?vendor=`: every dead letter, or one vendor's. */
 export class ReplayAllQuery {
   @IsOptional()
-  @Matches(/^[a-z0-9][a-z0-9-]{0,39}$/, { message: 'vendor must be a vendor name like twilio' })
+  @MaxLength(40)
+  @Matches(VENDOR_NAME, { message: 'vendor must be a vendor name like twilio' })
   vendor?: string;
 }

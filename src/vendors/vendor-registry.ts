@@ -18,7 +18,8 @@ export { EnabledVendor } from './enabled-vendor';
 /** Gateway-level vendor setting, enforced by the inbound allow rules before verification. */
 const ALLOWED_SOURCES = 'allowedSources';
 
-const VENDOR_NAME = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+/** A vendor's name: its folder under src/vendors/ and the `:name` of its webhook path. */
+export const VENDOR_NAME = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
 /**
  * Finds every vendor module's vendor and checks `vendors.<name>` against its settings class at
