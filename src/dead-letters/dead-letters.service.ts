@@ -23,15 +23,15 @@ export class DeadLettersService {
 
   async page(limit: number, after: number): Promise<DeadLetterPage> {
     // One more than asked says whether another page exists without a second query.
-    const [rows, counts] = await Promise.all([
+    const [rows, total] = await Promise.all([
       this.store.list('dead', limit + 1, after),
-      this.store.counts(),
+      this.store.count('dead'),
     ]);
     const items = rows.slice(0, limit).map(toDeadLetterView);
     return {
       items,
       next: rows.length > limit ? items[items.length - 1].id : null,
-      total: counts.dead,
+      total,
     };
   }
 

@@ -69,7 +69,10 @@ export class ReadinessService {
 
   async inboxSummary(): Promise<InboxSummary> {
     try {
-      const { pending, dead } = await this.store.counts();
+      const [pending, dead] = await Promise.all([
+        this.store.count('pending'),
+        this.store.count('dead'),
+      ]);
       return { pending, dead };
     } catch (error) {
       return { error: errorText(error) };

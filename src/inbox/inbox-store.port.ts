@@ -76,7 +76,12 @@ export interface InboxStore {
    * `vendor`, when given). Resolves with how many were requeued: 0 when none was dead.
    */
   requeueDead(which: DeadLetterSelection): Promise<number>;
+  /**
+   * Every state's count. It reads every row's index entry (about 60 ms at a million rows, on the
+   * thread commits wait on); `count` for one state reads only that state's entries.
+   */
   counts(): Promise<InboxCounts>;
+  count(state: MessageState): Promise<number>;
   /** A real write through the commit path: proves the store can still commit. */
   probeWrite(): Promise<void>;
   close(): Promise<void>;

@@ -61,6 +61,8 @@ export class SqliteInboxEngine {
         }
         return counts;
       }
+      case 'count':
+        return (s.count.get(query.state) as { n: number }).n;
       case 'pragma':
         return this.db.pragma(query.pragma);
     }
@@ -151,6 +153,7 @@ function prepareStatements(db: Database.Database) {
        AND (@vendor IS NULL OR vendor = @vendor)`,
     ),
     counts: db.prepare(`SELECT state, COUNT(*) AS n FROM inbox_messages GROUP BY state`),
+    count: db.prepare(`SELECT COUNT(*) AS n FROM inbox_messages WHERE state = ?`),
     claimReplay: db.prepare(
       `INSERT INTO replay_keys (key, expires_at) VALUES (?, ?)
        ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at

@@ -21,6 +21,7 @@ export type InboxQuery =
   | { op: 'get'; vendor: string; messageId: string }
   | { op: 'list'; state: MessageState; limit: number; afterSeq: number }
   | { op: 'counts' }
+  | { op: 'count'; state: MessageState }
   | { op: 'pragma'; pragma: string };
 
 /** A row as stored; JSON columns are parsed on the main thread, where they are used. */

@@ -149,8 +149,10 @@ describe('SqliteInboxStore', () => {
 
     expect(await store.requeueDead({ all: true, vendor: 'vonage-sms' })).toBe(1);
     expect(ids(await store.list('dead', 10))).toEqual(['D1', 'D3']);
+    expect(await store.count('dead')).toBe(2);
     expect(await store.requeueDead({ all: true })).toBe(2);
     expect(await store.counts()).toEqual({ pending: 5, delivered: 0, skipped: 0, dead: 0 });
+    expect([await store.count('pending'), await store.count('dead')]).toEqual([5, 0]);
     await store.close();
   });
 

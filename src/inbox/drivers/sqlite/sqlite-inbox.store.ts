@@ -154,6 +154,10 @@ export class SqliteInboxStore implements InboxStore {
     return (await this.query({ op: 'counts' })) as InboxCounts;
   }
 
+  async count(state: MessageState): Promise<number> {
+    return (await this.query({ op: 'count', state })) as number;
+  }
+
   async probeWrite(): Promise<void> {
     await this.write({ op: 'probe' });
   }
