@@ -1,5 +1,6 @@
 import { INBOX_STORE, type InboxStore } from '../src/inbox/inbox-store.port';
 import {
+  INCIDENT_REFUSED,
   nextSid,
   postSigned,
   settledAs,
@@ -55,14 +56,7 @@ describe('admin dead letters', () => {
 
   it('lists what B2C refused, page by page, and replays it once the cause is gone', async () => {
     // B2C refuses the incident for good: the contact exists, the message is dead-lettered.
-    await gw.control.addFault({
-      method: 'POST',
-      pathPattern: '^/incidents$',
-      status: 400,
-      errorCode: 'OSC-CREST-00003',
-      title: 'Bad Request',
-      detail: 'subject: field is not valid',
-    });
+    await gw.control.addFault(INCIDENT_REFUSED);
     const [first, second] = [nextSid(), nextSid()];
     for (const sid of [first, second]) {
       expect((await postSigned(gw.url, smsParams(sid))).status).toBe(200);

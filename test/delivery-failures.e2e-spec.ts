@@ -2,6 +2,7 @@ import { decodeReferenceId } from '../src/common/problem/reference-id';
 import { lookUpReference } from '../src/common/problem/reference-lookup';
 import { INBOX_STORE, type InboxStore } from '../src/inbox/inbox-store.port';
 import {
+  INCIDENT_REFUSED,
   nextSid,
   postSigned,
   settledAs,
@@ -108,14 +109,7 @@ describe('delivery when B2C throttles, fails or refuses', () => {
   });
 
   it('dead-letters a message B2C refuses with 400, keeping the error, without retrying', async () => {
-    await gw.control.addFault({
-      method: 'POST',
-      pathPattern: '^/incidents$',
-      status: 400,
-      errorCode: 'OSC-CREST-00003',
-      title: 'Bad Request',
-      detail: 'subject: field is not valid',
-    });
+    await gw.control.addFault(INCIDENT_REFUSED);
     const messageSid = nextSid();
     expect((await postSigned(gw.url, smsParams(messageSid))).status).toBe(200);
     const dead = await settled(messageSid, 'dead');

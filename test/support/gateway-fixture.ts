@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EmulatorControl } from '../../src/b2c/emulator/emulator-control';
+import { EmulatorControl, type EmulatorFault } from '../../src/b2c/emulator/emulator-control';
 import {
   INBOX_STORE,
   type InboxStore,
@@ -77,6 +77,16 @@ export function settledAs(
     20_000,
   );
 }
+
+/** B2C refusing every incident create for good, as it answers a field it finds invalid. */
+export const INCIDENT_REFUSED: EmulatorFault = {
+  method: 'POST',
+  pathPattern: '^/incidents$',
+  status: 400,
+  errorCode: 'OSC-CREST-00003',
+  title: 'Bad Request',
+  detail: 'subject: field is not valid',
+};
 
 let sequence = 0;
 
