@@ -34,6 +34,8 @@ export interface IntakeSummary {
 }
 
 export interface IntakeResult {
+  /** Node.js version of the servers and the load generator (one binary for all). */
+  node: string;
   connections: number;
   durationS: number;
   rounds: number;
@@ -61,7 +63,7 @@ export interface IntakeResult {
 /** Ratios keep a tenth of a percent, as the report prints them. */
 const share = (ratio: number): number => Math.round(ratio * 1000) / 1000;
 
-type Measured = LoadFigures & { cpu?: CpuPerRequest };
+export type Measured = LoadFigures & { cpu?: CpuPerRequest };
 
 function medianCpu(rounds: Measured[]): CpuPerRequest | undefined {
   const cpu = rounds.map((r) => r.cpu).filter((c): c is CpuPerRequest => c !== undefined);
@@ -74,7 +76,7 @@ function medianCpu(rounds: Measured[]): CpuPerRequest | undefined {
   };
 }
 
-function summarize(figures: Measured[]): IntakeSummary {
+export function summarize(figures: Measured[]): IntakeSummary {
   const cpu = medianCpu(figures);
   return {
     ...(cpu ? { cpu } : {}),
@@ -85,6 +87,24 @@ function summarize(figures: Measured[]): IntakeSummary {
     ok: sum(figures.map((f) => f.ok)),
     failed: sum(figures.map((f) => f.non2xx + f.errors)),
   };
+}
+
+/** One burst of unique signed Twilio webhooks at `url` (no CPU accounting). */
+export function sendWebhooks(url: string, seconds: number): Promise<LoadFigures> {
+  return load({
+    url: url + WEBHOOK_PATH,
+    seconds,
+    connections: knobs.connections,
+    request: signedTwilioWebhook,
+  });
+}
+
+/** One measured round: the load, and the CPU of server `pid` and of the load generator. */
+export async function measureRound(url: string, pid: number, seconds: number): Promise<Measured> {
+  const before = cpuSnapshot(pid);
+  const figures = await sendWebhooks(url, seconds);
+  const cpu = cpuPerRequest(before, cpuSnapshot(pid), figures.ok);
+  return cpu ? { ...figures, cpu } : figures;
 }
 
 export async function runIntake(): Promise<IntakeResult> {
@@ -107,15 +127,8 @@ export async function runIntake(): Promise<IntakeResult> {
     await untilListening(nest, `${nestUrl}/health/live`);
     const gateway = await startGateway({ dataDir, workerEnabled: false });
     try {
-      const run = (url: string, seconds: number) =>
-        load({ url: url + WEBHOOK_PATH, seconds, connections, request: signedTwilioWebhook });
-      const measured = async (url: string, pid: number): Promise<Measured> => {
-        const before = cpuSnapshot(pid);
-        const figures = await run(url, durationS);
-        const cpu = cpuPerRequest(before, cpuSnapshot(pid), figures.ok);
-        return cpu ? { ...figures, cpu } : figures;
-      };
-      for (const url of [bareUrl, nestUrl, gateway.url]) await run(url, warmupS);
+      const measured = (url: string, pid: number) => measureRound(url, pid, durationS);
+      for (const url of [bareUrl, nestUrl, gateway.url]) await sendWebhooks(url, warmupS);
       for (let i = 0; i < rounds; i += 1) {
         raw.bare.push(await measured(bareUrl, bare.pid));
         raw.nest.push(await measured(nestUrl, nest.pid));
@@ -144,6 +157,7 @@ export async function runIntake(): Promise<IntakeResult> {
       )
     : undefined;
   return {
+    node: process.version,
     connections,
     durationS,
     rounds,
@@ -180,7 +194,7 @@ if (require.main === module) {
     .then((result) => {
       const { bare, nest, gateway } = result;
       console.log(
-        `Intake: ${result.connections} connections, ${result.rounds} alternating rounds of ${result.durationS} s (medians)`,
+        `Intake on Node.js ${result.node}: ${result.connections} connections, ${result.rounds} alternating rounds of ${result.durationS} s (medians)`,
       );
       console.log(
         `bare Fastify: ${bare.requestsPerSecond} req/s, p50/p99/p99.9 ${bare.p50}/${bare.p99}/${bare.p999} ms`,

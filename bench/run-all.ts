@@ -7,24 +7,35 @@
  *   (c) drain.bench.ts            drain rate against b2c.rateLimitPerSecond
  *   (d) backlog-memory.bench.ts   RSS and intake with 1,000,000 messages waiting
  *
+ * and, with several gateway processes on one PostgreSQL database (STORAGE_DRIVER=postgres):
+ *
+ *   (e) postgres-intake.bench.ts     intake of one process on PostgreSQL vs one on SQLite
+ *   (f) postgres-processes.bench.ts  drain with 1, 2 and 3 processes, no rate limit
+ *   (g) postgres-processes.bench.ts  one B2C rate limit shared by 3 processes
+ *
  * Writes bench/results/bench-<time>.json and latest.json, and docs/benchmarks.md (a quick or
  * partial run writes bench/results/benchmarks.{quick,partial}.md instead, unless
- * BENCH_WRITE_DOCS=1). Knobs: see
+ * BENCH_WRITE_DOCS=1; BENCH_WRITE_DOCS=section, with e, f and g run, replaces only the
+ * PostgreSQL section of docs/benchmarks.md). Knobs: see
  * bench/support/knobs.ts. Exits non-zero when a scenario fails; a missed target is reported,
  * not an error.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runBacklog } from './backlog-memory.bench';
 import { runDrain } from './drain.bench';
 import { runIntake } from './intake.bench';
+import { runPostgresIntake } from './postgres-intake.bench';
+import { runDrainScaling, runRateAdherence } from './postgres-processes.bench';
 import { runSeedVsGateway } from './seed-vs-gateway.bench';
 import { knobs } from './support/knobs';
 import { describeMachine, loadNow } from './support/machine';
 import { ROOT, stopAll } from './support/processes';
-import { renderReport, type BenchResults } from './support/report';
+import { postgresSection, renderReport, spliceSection, type BenchResults } from './support/report';
 
 const RESULTS_DIR = join(ROOT, 'bench', 'results');
+const ALL_SCENARIOS = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
+const POSTGRES_SCENARIOS = ['e', 'f', 'g'];
 
 async function scenario<T>(
   key: string,
@@ -63,12 +74,31 @@ async function main(): Promise<void> {
   };
   console.log(
     `${knobs.quick ? 'Quick' : 'Full'} benchmark run on ${results.machine.cores} × ` +
-      `${results.machine.cpuModel}, load average ${results.machine.loadAtStart.join(' ')}`,
+      `${results.machine.cpuModel}, Node.js ${results.machine.node}, load average ` +
+      results.machine.loadAtStart.join(' '),
   );
   results.intake = await scenario('a', 'intake: bare Fastify vs gateway', results, runIntake);
   results.seed = await scenario('b', 'seed (synchronous) vs gateway', results, runSeedVsGateway);
   results.drain = await scenario('c', 'drain vs b2c.rateLimitPerSecond', results, runDrain);
   results.backlog = await scenario('d', 'memory with a backlog', results, runBacklog);
+  results.postgresIntake = await scenario(
+    'e',
+    'intake: one process on PostgreSQL vs one on SQLite',
+    results,
+    runPostgresIntake,
+  );
+  results.drainScaling = await scenario(
+    'f',
+    'drain with 1, 2, 3 processes on PostgreSQL',
+    results,
+    runDrainScaling,
+  );
+  results.rateAdherence = await scenario(
+    'g',
+    'one B2C rate limit for 3 processes on PostgreSQL',
+    results,
+    runRateAdherence,
+  );
   results.machine.loadAtEnd = loadNow();
   results.durationS = Math.round((Date.now() - started) / 1000);
 
@@ -79,17 +109,35 @@ async function main(): Promise<void> {
   writeFileSync(join(RESULTS_DIR, 'latest.json'), json);
   // Only a full, successful run of everything replaces the committed report (unless asked).
   const complete =
-    ['a', 'b', 'c', 'd'].every((key) => knobs.only.includes(key)) &&
+    ALL_SCENARIOS.every((key) => knobs.only.includes(key)) &&
     Object.keys(results.failures).length === 0;
+  const committed = join(ROOT, 'docs', 'benchmarks.md');
   const docs =
     process.env.BENCH_WRITE_DOCS === '1' || (!knobs.quick && complete)
-      ? join(ROOT, 'docs', 'benchmarks.md')
+      ? committed
       : join(RESULTS_DIR, knobs.quick ? 'benchmarks.quick.md' : 'benchmarks.partial.md');
   mkdirSync(join(docs, '..'), { recursive: true });
   writeFileSync(docs, renderReport(results));
   console.log(`\nResults: ${join(RESULTS_DIR, 'latest.json')}\nReport:  ${docs}`);
+  if (process.env.BENCH_WRITE_DOCS === 'section') writeSection(results, committed);
   console.log(`Load average at the end: ${results.machine.loadAtEnd.join(' ')}`);
   if (Object.keys(results.failures).length > 0) process.exitCode = 1;
+}
+
+/** Replaces the PostgreSQL section of the committed report, and only that, with this run's. */
+function writeSection(results: BenchResults, file: string): void {
+  const missing = POSTGRES_SCENARIOS.filter((key) => !knobs.only.includes(key));
+  const failed = POSTGRES_SCENARIOS.filter((key) => key in results.failures);
+  if (missing.length > 0 || failed.length > 0) {
+    console.log(
+      `Not written to ${file}: the PostgreSQL section needs e, f and g to succeed ` +
+        `(${[...missing.map((k) => `${k} not run`), ...failed.map((k) => `${k} failed`)].join(', ')})`,
+    );
+    return;
+  }
+  const doc = existsSync(file) ? readFileSync(file, 'utf8') : renderReport(results);
+  writeFileSync(file, spliceSection(doc, postgresSection(results)));
+  console.log(`Section: ${file} (its PostgreSQL section only)`);
 }
 
 main()

@@ -13,6 +13,12 @@ import { prepareConfiguration } from './config/config.module';
 import type { Environment } from './config/load-config';
 import { WEBHOOK_CONTEXT_PROPERTY } from './vendors/webhook-context';
 
+/**
+ * How often Node looks for requests past `headersTimeoutMs` or `requestTimeoutMs` (README says
+ * so). The sweep only visits connections with a request under way, so it is cheap.
+ */
+const CONNECTIONS_CHECKING_INTERVAL_MS = 500;
+
 export interface CreateAppOptions {
   env?: Environment;
   /** Where logs go (stdout by default); tests capture them to check what is logged. */
@@ -27,6 +33,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   const configuration = prepareConfiguration(options.env);
   const { config } = configuration;
   const logger = createRootLogger(config.log.level, options.logDestination);
+  for (const warning of configuration.warnings) logger.warn(warning);
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
     // One line per refusal (ProblemFilter) and per delivery is the record; per-request access
@@ -36,12 +43,20 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     bodyLimit: config.server.bodyLimitBytes,
     // Vendors wait 10-15 s at most; a request still unfinished after this is abandoned.
     requestTimeout: config.server.requestTimeoutMs,
+    http: {
+      // Headers must all arrive within this, so slow senders cannot hold sockets open.
+      headersTimeout: config.server.headersTimeoutMs,
+      // Node enforces both timeouts only when it sweeps its connections, every 30 s by
+      // default: a 10 s limit then held for up to 40 s. Sweeping often holds them within this.
+      connectionsCheckingInterval: CONNECTIONS_CHECKING_INTERVAL_MS,
+    },
     // The instance id and a counter: unique across restarts and instances, cheap, and the
     // source of the reference ids refusals carry.
     genReqId: requestIdGenerator(),
-    // X-Forwarded-For is believed hop by hop only from the configured proxies; with none, the
-    // socket's address is the client whatever the headers say.
-    trustProxy: config.server.trustedProxies.length > 0 ? config.server.trustedProxies : false,
+    // request.ip is always the socket's peer. X-Forwarded-For is read in one place only,
+    // allowlist/inbound/forwarded-client.ts (hop by hop through the configured proxies), which
+    // is stricter than Fastify's trustProxy about empty or malformed elements.
+    trustProxy: false,
   });
   const fastify = adapter.getInstance();
   fastify.removeAllContentTypeParsers();
@@ -61,8 +76,6 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
       abortOnError: false,
     },
   );
-  // Headers must all arrive within 10 s, so slow senders cannot hold sockets open.
-  app.getHttpServer().headersTimeout = Math.min(10_000, config.server.requestTimeoutMs);
   const headers = securityHeaders();
   fastify.addHook('onRequest', (_request, reply, done) => {
     void reply.headers(headers);

@@ -9,6 +9,7 @@ import { DeadLettersModule } from './dead-letters/dead-letters.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { SecretsModule } from './secrets/secrets.module';
+import { StorageModule } from './storage/storage.module';
 import { VendorsModule } from './vendors/vendors.module';
 
 @Module({})
@@ -22,6 +23,7 @@ export class AppModule {
         AllowlistModule,
         AdminModule,
         SecretsModule,
+        StorageModule,
         VendorsModule.forRoot(),
         HealthModule,
         DeadLettersModule,

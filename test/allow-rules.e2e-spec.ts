@@ -159,6 +159,37 @@ describe('inbound allow rules over real sockets', () => {
     );
   });
 
+  it('counts a client as unknown when an element of the chain is empty or malformed', async () => {
+    // Issue 16: Fastify's proxy-addr skipped the empty elements and let 198.51.100.7 in.
+    for (const chain of ['198.51.100.7,,', '198.51.100.7, ', '198.51.100.7, 198.51.100.8:443']) {
+      const { headers, body } = signedWebhook();
+      const answer = await send(gw.url, {
+        from: PROXY,
+        path: WEBHOOK_PATH,
+        headers: { ...headers, 'x-forwarded-for': chain },
+        body,
+      });
+      expect(answer.status).toBe(403);
+      const problem = JSON.parse(answer.body) as Record<string, unknown>;
+      expect(problem.type).toBe('urn:b2c-webhook-gateway:problem:source-not-allowed');
+      const line = gw.logs.find((entry) => entry.referenceId === problem.referenceId);
+      expect(line).toMatchObject({
+        decision: expect.objectContaining({ allowed: false, reason: 'malformed-address' }),
+        forwarded: expect.objectContaining({ peer: PROXY, hops: 1 }),
+      });
+      expect(line?.client).toBeUndefined();
+    }
+    // The RFC 7239 Forwarded header is not read at all: it cannot vouch for a client either.
+    const { headers, body } = signedWebhook();
+    const answer = await send(gw.url, {
+      from: PROXY,
+      path: WEBHOOK_PATH,
+      headers: { ...headers, forwarded: 'for=198.51.100.7', 'x-forwarded-for': '203.0.113.9' },
+      body,
+    });
+    await expectBlocked(answer, '203.0.113.9');
+  });
+
   it('honours the VCN header only from the trusted proxy', async () => {
     const { headers, body } = signedWebhook();
     const fromVcn = { ...headers, 'x-forwarded-for': '10.0.0.5', 'x-oci-vcn-ocid': VCN };

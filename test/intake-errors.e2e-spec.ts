@@ -87,6 +87,32 @@ describe('intake refusals', () => {
     }
   });
 
+  it('answers 415 for a correctly signed body in a content coding it does not decode', async () => {
+    const messageSid = nextSid();
+    for (const coding of ['gzip', 'identity, br']) {
+      const response = await postSigned(gw.url, smsParams(messageSid), {
+        mutate: (request) => {
+          request.headers['content-encoding'] = coding;
+        },
+      });
+      expect(response.status).toBe(415);
+      expect(response.headers.get('accept-encoding')).toBe('identity');
+      expect(await problem(response)).toMatchObject({
+        type: 'urn:b2c-webhook-gateway:problem:unsupported-media-type',
+        detail: expect.stringContaining('Content-Encoding') as string,
+      });
+    }
+    expect(await store().get('twilio', messageSid)).toBeUndefined();
+    // The same webhook declared as identity is the plain body, and is kept.
+    const accepted = await postSigned(gw.url, smsParams(messageSid), {
+      mutate: (request) => {
+        request.headers['content-encoding'] = 'identity';
+      },
+    });
+    expect(accepted.status).toBe(200);
+    expect(await store().get('twilio', messageSid)).toBeDefined();
+  });
+
   it('answers 413 for a body over the limit, before verifying anything', async () => {
     const response = await postSigned(gw.url, smsParams(nextSid(), { Body: 'x'.repeat(5000) }));
     expect(response.status).toBe(413);

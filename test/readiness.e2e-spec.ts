@@ -205,7 +205,8 @@ describe('readiness (real gateway, real B2C emulator, real SQLite inbox)', () =>
   });
 
   it('reports degraded but stays ready while B2C answers 503, calling B2C once per window', async () => {
-    await control.addFault({ status: 503 });
+    // An internal error, not throttling: throttling pauses every call (the next test).
+    await control.addFault({ status: 503, errorCode: 'OSC-CREST-00008' });
     const degraded = await untilStatus('degraded');
     expect(degraded.status).toBe(200);
     expect(degraded.body.checks).toMatchObject({
@@ -249,6 +250,41 @@ describe('readiness (real gateway, real B2C emulator, real SQLite inbox)', () =>
     await waitFor('the queued message to be delivered', async () =>
       (await pendingMessages()) === 0 ? true : undefined,
     );
+  });
+
+  it("answers from the last result without calling B2C while B2C's pause lasts", async () => {
+    await untilStatus('ok');
+    await sleep(B2C_CHECK_CACHE_MS + 100);
+    const pauseMs = B2C_CHECK_CACHE_MS + 3_000;
+    await control.addFault({
+      status: 503,
+      errorCode: 'OSC-CREST-00035',
+      headers: { 'osvc-crest-next-request-after': String(pauseMs) },
+      times: 1,
+    });
+    await control.clearRequests();
+    const throttled = await untilStatus('degraded');
+    expect(throttled.body.checks).toMatchObject({
+      b2c: { state: 'down', lastError: { message: 'B2C GET /queryResults throttled' } },
+    });
+    const pausedUntil = Date.parse(
+      (throttled.body.checks as { b2c: { pausedUntil: string } }).b2c.pausedUntil,
+    );
+    expect(pausedUntil).toBeGreaterThan(Date.now() + B2C_CHECK_CACHE_MS - 500);
+
+    // Past the cache window, still in the pause: the last result, and no call to B2C.
+    await sleep(B2C_CHECK_CACHE_MS + 100);
+    const started = Date.now();
+    const during = await asAdmin();
+    expect(Date.now() - started).toBeLessThan(500);
+    expect(during.body.checks).toMatchObject({
+      b2c: { state: 'down', pausedUntil: new Date(pausedUntil).toISOString() },
+    });
+    expect(await probeCalls()).toBe(1);
+
+    await sleep(pausedUntil - Date.now());
+    await untilStatus('ok');
+    expect(await probeCalls()).toBe(2);
   });
 
   it('reports degraded while B2C refuses connections, and ok once it is back', async () => {

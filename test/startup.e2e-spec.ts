@@ -7,6 +7,7 @@ import type { DevelopmentCredentials } from '../src/config/development-defaults'
 import { freePort } from './support/free-port';
 import { postSigned, smsParams } from './support/gateway-fixture';
 import { startGatewayProcess } from './support/gateway-process';
+import { startInProcessGateway } from './support/in-process-gateway';
 import { waitFor } from './support/wait-for';
 
 const ROOT = join(__dirname, '..');
@@ -69,6 +70,24 @@ describe('start-up', () => {
     expect(status).toBe(1);
     expect(stderr).toContain('vendors.twilio.authToken: env:TWILIO_TOKEN_NOT_SET is not set');
     expect(stderr).not.toContain('hunter2-do-not-log');
+  });
+
+  it('starts in development despite a misspelt variable, warning with the closest name', async () => {
+    const gateway = await startInProcessGateway({
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'misspelt-')),
+      EMULATOR_PORT: String(await freePort()),
+      THROTTLE_PER_SOURSE: '50',
+    });
+    try {
+      expect(gateway.logs).toContainEqual(
+        expect.objectContaining({
+          level: 40,
+          msg: 'THROTTLE_PER_SOURSE: is not a known setting; did you mean THROTTLE_PER_SOURCE?',
+        }),
+      );
+    } finally {
+      await gateway.close();
+    }
   });
 
   it('runs with embedded defaults: emulator, generated Twilio token, webhook to incident', async () => {

@@ -6,7 +6,8 @@
  */
 import { statSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { INBOX_SCHEMA } from '../../src/inbox/drivers/sqlite/sqlite-inbox.schema';
+import { SQLITE_INBOX_MIGRATIONS } from '../../src/inbox/drivers/sqlite/sqlite-inbox.migrations';
+import { migrateSqlite } from '../../src/inbox/drivers/sqlite/sqlite-migrator';
 import type { InboundMessage } from '../../src/vendors/inbound-message';
 import { encodeTwilioForm } from '../../src/vendors/twilio/fixtures';
 import { parseTwilioPayload } from '../../src/vendors/twilio/twilio-payload';
@@ -35,10 +36,11 @@ export function fillInbox(file: string, count: number, idPrefix: string): FillRe
     db.pragma('journal_mode = WAL');
     // A benchmark fixture: if the machine dies, it is made again.
     db.pragma('synchronous = OFF');
-    db.exec(INBOX_SCHEMA);
+    migrateSqlite(db, SQLITE_INBOX_MIGRATIONS);
     const insert = db.prepare(
-      `INSERT INTO inbox_messages (vendor, message_id, payload, next_attempt_at, received_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO inbox_messages
+         (vendor, message_id, sender, payload, next_attempt_at, received_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
     );
     const insertBatch = db.transaction((from: number, to: number) => {
       const now = Date.now();
@@ -53,7 +55,7 @@ export function fillInbox(file: string, count: number, idPrefix: string): FillRe
           text,
           raw: { ...raw, MessageSid: messageId, From: sender, Body: text },
         };
-        insert.run(template.vendor, messageId, JSON.stringify(message), now, now, now);
+        insert.run(template.vendor, messageId, sender, JSON.stringify(message), now, now, now);
       }
     });
     for (let from = 0; from < count; from += BATCH) {

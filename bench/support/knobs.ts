@@ -1,6 +1,7 @@
 /**
  * Every duration and size of `npm run bench`, from the environment. `BENCH_QUICK=1` shrinks them
- * to a smoke run of 1–2 minutes; the full run takes about 8 minutes on a 2-core machine.
+ * to a smoke run of 2–3 minutes; the full run takes about 12 minutes on a 2-core machine (a–d
+ * about 8, the PostgreSQL scenarios e–g about 4).
  */
 const quick = process.env.BENCH_QUICK === '1';
 
@@ -22,8 +23,11 @@ function list(name: string, full: string, smoke: string): string[] {
 
 export const knobs = {
   quick,
-  /** Which scenarios to run: a (intake), b (seed vs gateway), c (drain), d (backlog memory). */
-  only: list('BENCH_ONLY', 'a,b,c,d', 'a,b,c,d'),
+  /**
+   * Which scenarios to run: a (intake), b (seed vs gateway), c (drain), d (backlog memory);
+   * on PostgreSQL: e (intake vs SQLite), f (drain with 1, 2, 3 processes), g (shared rate limit).
+   */
+  only: list('BENCH_ONLY', 'a,b,c,d,e,f,g', 'a,b,c,d,e,f,g'),
   /** Where the built gateway is (`npm run build` writes dist/). */
   dist: process.env.BENCH_DIST ?? 'dist',
   logLevel: process.env.BENCH_LOG_LEVEL ?? 'warn',
@@ -54,6 +58,23 @@ export const knobs = {
     warmupS: num('BENCH_DRAIN_WARMUP_S', 3, 2),
     windowS: num('BENCH_DRAIN_WINDOW_S', 30, 6),
     concurrency: num('BENCH_DRAIN_CONCURRENCY', 4, 4),
+  },
+
+  /**
+   * e–g: gateway processes on one PostgreSQL database (TEST_DATABASE_URL, else the local server
+   * as postgres with trust authentication), a fresh schema per scenario. (e) takes the rounds
+   * and durations of `intake`; (f) and (g) the emulator latency and worker concurrency of `drain`.
+   */
+  postgres: {
+    /** (f) messages in the backlog each set of processes drains. */
+    drainMessages: num('BENCH_PG_DRAIN_MESSAGES', 1500, 300),
+    /** (f) how many processes, one drain each. */
+    drainProcesses: list('BENCH_PG_DRAIN_PROCESSES', '1,2,3', '1,2,3').map(Number),
+    /** (g) the shared b2c.rateLimitPerSecond and the processes sharing it. */
+    rateLimit: num('BENCH_PG_RATE_LIMIT', 50, 50),
+    rateProcesses: num('BENCH_PG_RATE_PROCESSES', 3, 3),
+    rateWarmupS: num('BENCH_PG_RATE_WARMUP_S', 5, 2),
+    rateWindowS: num('BENCH_PG_RATE_WINDOW_S', 30, 8),
   },
 
   backlog: {

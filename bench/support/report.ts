@@ -5,6 +5,8 @@
 import type { BacklogResult } from '../backlog-memory.bench';
 import type { DrainResult } from '../drain.bench';
 import type { IntakeResult } from '../intake.bench';
+import type { PostgresIntakeResult } from '../postgres-intake.bench';
+import type { DrainScalingResult, RateAdherenceResult } from '../postgres-processes.bench';
 import type { SeedVsGatewayResult } from '../seed-vs-gateway.bench';
 import type { Machine } from './machine';
 import type { Knobs } from './knobs';
@@ -19,6 +21,10 @@ export interface BenchResults {
   seed?: SeedVsGatewayResult;
   drain?: DrainResult;
   backlog?: BacklogResult;
+  /** (e)–(g): several gateway processes on one PostgreSQL database. */
+  postgresIntake?: PostgresIntakeResult;
+  drainScaling?: DrainScalingResult;
+  rateAdherence?: RateAdherenceResult;
   /** Scenarios that failed, with the error. */
   failures: Record<string, string>;
   targets: Target[];
@@ -73,7 +79,8 @@ function intakeSection(a: IntakeResult): string[] {
     '## (a) Intake: bare Fastify vs the gateway',
     '',
     `Unique inbound SMS webhooks signed as Twilio signs them, ${a.connections} connections, ` +
-      `${a.rounds} alternating rounds of ${a.durationS} s each (medians of the rounds). The ` +
+      `${a.rounds} alternating rounds of ${a.durationS} s each (medians of the rounds)` +
+      `${a.node ? `, every server and the load generator on Node.js ${a.node}` : ''}. The ` +
       'gateway verifies the signature, parses and validates, commits to SQLite (WAL, ' +
       'synchronous=FULL, group commit) and only then answers; its worker is off. Bare Fastify ' +
       'reads the body and answers the same `<Response/>`; the Nest floor is NestJS on the same ' +
@@ -220,7 +227,7 @@ function drainSection(c: DrainResult): string[] {
       "senders' messages (three calls each: contact lookup, contact create, incident create " +
       `with its Note); worker concurrency ${c.concurrency}. \`b2c.rateLimitPerSecond\` ` +
       '(`B2C_RATE_LIMIT_PER_SECOND`) is a token bucket in front of every B2C call ' +
-      '(src/b2c/b2c-rate-limiter.ts); requests are counted at the emulator over the window.',
+      '(src/b2c/flow-control/); requests are counted at the emulator over the window.',
     '',
     ...header([
       'b2c.rateLimitPerSecond',
@@ -302,9 +309,10 @@ function backlogSection(d: BacklogResult, intake?: IntakeResult): string[] {
 function heapParagraph(d: BacklogResult): string[] {
   const { dueMs, nextDueAtMs } = d.storeQueries;
   const where =
-    '`DeliveryWorker.fill` (src/inbox/delivery-worker.ts) asks `InboxStore.due()` for at most ' +
-    'twice its free slots, and `DeliveryWorker.idleMs` asks `nextDueAt()`; both are statements ' +
-    'of `prepareStatements` in src/inbox/drivers/sqlite/sqlite-inbox.engine.ts (`due`, `nextDue`).';
+    '`DeliveryWorker.fill` (src/inbox/delivery-worker.ts) asks `InboxStore.claim()` for at most ' +
+    'its free slots, and `DeliveryWorker.idleMs` asks `nextDueAt()`; both are statements ' +
+    'of `prepareStatements` in src/inbox/drivers/sqlite/sqlite-inbox.engine.ts ' +
+    '(`dueCandidates`, `nextDue`).';
   const held =
     'The messages live on disk, not in the heap: a payload is read when the worker claims its ' +
     'message, nothing on the running paths loads the backlog whole, and `counts()` / ' +
@@ -314,7 +322,7 @@ function heapParagraph(d: BacklogResult): string[] {
     return [
       held,
       '',
-      `${where} With this backlog one \`due()\` takes ${n(dueMs)} ms and one \`nextDueAt()\` ` +
+      `${where} With this backlog one \`claim()\` (of 4, released again) takes ${n(dueMs)} ms and one \`nextDueAt()\` ` +
         `${n(nextDueAtMs)} ms (timed through SqliteInboxStore before the gateway started): ` +
         'they walk the partial index `inbox_messages_due` and do not grow with the backlog.',
     ];
@@ -323,7 +331,7 @@ function heapParagraph(d: BacklogResult): string[] {
     held,
     '',
     `**Found: the worker's two queries scan the whole backlog.** With ${n(d.fill.messages)} ` +
-      `messages waiting one \`due()\` takes **${n(dueMs)} ms** and one \`nextDueAt()\` ` +
+      `messages waiting one \`claim()\` (of 4, released again) takes **${n(dueMs)} ms** and one \`nextDueAt()\` ` +
       `**${n(nextDueAtMs)} ms** (timed through SqliteInboxStore before the gateway started). ` +
       where +
       ' Without statistics (`ANALYZE` never runs) SQLite plans `state = ' +
@@ -344,9 +352,11 @@ const NOTES = [
   '## How to run',
   '',
   '```sh',
-  'npm run bench                 # full run: all four, about 8 min here; rewrites this file',
-  'BENCH_QUICK=1 npm run bench   # smoke run, 1–2 min; writes bench/results/benchmarks.quick.md',
+  'npm run bench                 # full run: all seven, about 12 min here; rewrites this file',
+  'BENCH_QUICK=1 npm run bench   # smoke run, 2–3 min; writes bench/results/benchmarks.quick.md',
   'BENCH_ONLY=a,c npm run bench  # some scenarios only',
+  '# e–g only, replacing just their section of this file:',
+  'BENCH_ONLY=e,f,g BENCH_WRITE_DOCS=section npm run bench',
   '```',
   '',
   'JSON of every run goes to `bench/results/` (not committed). Knobs (environment): ' +
@@ -354,9 +364,14 @@ const NOTES = [
     '`BENCH_SEED_RATE`, `BENCH_SEED_LATENCY_MS`, `BENCH_SEED_DURATION_S`, ' +
     '`BENCH_SLOW_LATENCY_MS`, `BENCH_SLOW_DURATION_S` (b); `BENCH_DRAIN_RATES` (comma-separated, ' +
     '0 = no limit), `BENCH_DRAIN_LATENCY_MS`, `BENCH_DRAIN_WINDOW_S`, `BENCH_DRAIN_CONCURRENCY` ' +
-    '(c); `BENCH_BACKLOG`, `BENCH_BACKLOG_INTAKE_S` (d); `BENCH_LOG_LEVEL` (gateway log level, ' +
-    'default `warn`); `BENCH_DIST` (the built gateway, default `dist`); `BENCH_WRITE_DOCS=1` to ' +
-    'let a quick run rewrite this file.',
+    '(c); `BENCH_BACKLOG`, `BENCH_BACKLOG_INTAKE_S` (d); (e) takes the knobs of (a), (f) and (g) ' +
+    'the latency and concurrency of (c), plus `BENCH_PG_DRAIN_MESSAGES`, ' +
+    '`BENCH_PG_DRAIN_PROCESSES` (f), `BENCH_PG_RATE_LIMIT`, `BENCH_PG_RATE_PROCESSES`, ' +
+    '`BENCH_PG_RATE_WARMUP_S`, `BENCH_PG_RATE_WINDOW_S` (g), and `TEST_DATABASE_URL` (the ' +
+    'PostgreSQL server, default the local one as `postgres`); `BENCH_LOG_LEVEL` (gateway log ' +
+    'level, default `warn`); `BENCH_DIST` (the built gateway, default `dist`); ' +
+    '`BENCH_WRITE_DOCS=1` to let a quick or partial run rewrite this file, ' +
+    '`BENCH_WRITE_DOCS=section` to replace only the PostgreSQL section (e, f and g must all run).',
   '',
   'Every server runs as its own process: the gateway as built (`node dist/main.js`), the B2C ' +
     "emulators, bare Fastify, the Nest floor (TypeScript through ts-node's require hook, " +
@@ -394,6 +409,270 @@ export function renderReport(r: BenchResults): string {
     ...(r.seed ? seedSection(r.seed) : []),
     ...(r.drain ? drainSection(r.drain) : []),
     ...(r.backlog ? backlogSection(r.backlog, r.intake) : []),
+    ...postgresSection(r),
     ...NOTES,
   ].join('\n');
+}
+
+/** The heading `BENCH_WRITE_DOCS=section` looks for: keep it unchanged. */
+export const POSTGRES_HEADING = '## Several processes on PostgreSQL';
+
+/** (e)–(g), with the run they come from: the section may be replaced alone (spliceSection). */
+export function postgresSection(r: BenchResults): string[] {
+  const { postgresIntake: e, drainScaling: f, rateAdherence: g } = r;
+  if (!e && !f && !g) return [];
+  const m = r.machine;
+  const server = e?.server;
+  const keys = ['e', 'f', 'g'].filter((key) => r.knobs.only.includes(key));
+  const targets = [...(e?.targets ?? []), ...(f?.targets ?? []), ...(g?.targets ?? [])];
+  const lines = [
+    POSTGRES_HEADING,
+    '',
+    '`STORAGE_DRIVER=postgres` with `DATABASE_URL`: gateway processes, each with its own port ' +
+      'and data directory, share one PostgreSQL database (claims with leases, one message per ' +
+      'sender across processes, LISTEN/NOTIFY wake-ups, one B2C rate limit for all). Each ' +
+      'scenario gets a fresh schema. Measured ' +
+      `${m.date} on ${m.cores} × ${m.cpuModel} with Node.js ${m.node}` +
+      (server
+        ? `, PostgreSQL ${server.version} on the same machine (fsync ${server.fsync}, ` +
+          `synchronous_commit ${server.synchronousCommit}, shared_buffers ${server.sharedBuffers})`
+        : ', PostgreSQL on the same machine') +
+      `; load average at the start ${m.loadAtStart.join(' / ')}` +
+      `${m.loadAtEnd ? `, at the end ${m.loadAtEnd.join(' / ')}` : ''} ` +
+      `(${r.knobs.quick ? 'quick run, BENCH_QUICK=1' : 'full run'} of ${keys.join(', ')}). ` +
+      'The gateways, the PostgreSQL server, the B2C emulator and the load generator all share ' +
+      'these cores.' +
+      (Math.max(m.loadAtStart[0] ?? 0, m.loadAtEnd?.[0] ?? 0) >= m.cores
+        ? ' **The load average reached the core count or more: other work shared the machine ' +
+          'during this run, and these figures are noisy.**'
+        : ''),
+    '',
+    ...header(['what', 'target', 'measured', '']),
+    ...targets.map((t) => row([t.what, t.target, t.measured, t.met ? '**met**' : '**missed**'])),
+    ...Object.entries(r.failures)
+      .filter(([key]) => ['e', 'f', 'g'].includes(key))
+      .map(([key, error]) =>
+        row([`scenario ${key}`, '–', `failed: ${error.split('\n')[0]}`, '**missed**']),
+      ),
+    '',
+    ...(e ? postgresIntakeLines(e) : []),
+    ...(f ? drainScalingLines(f) : []),
+    ...(g ? rateAdherenceLines(g) : []),
+    'Alone: `BENCH_ONLY=e,f,g BENCH_WRITE_DOCS=section npm run bench` replaces this section and ' +
+      'nothing else (bench/postgres-intake.bench.ts, bench/postgres-processes.bench.ts).',
+    '',
+  ];
+  return lines;
+}
+
+function postgresIntakeLines(e: PostgresIntakeResult): string[] {
+  const cpuCell = (s: IntakeResult['bare']) => (s.cpu ? n(s.cpu.serverUs) : '–');
+  const busyCell = (s: IntakeResult['bare']) => (s.cpu ? pct(s.cpu.hostBusy) : '–');
+  const line = (name: string, s: IntakeResult['bare'], databaseUs?: number) =>
+    row([
+      name,
+      n(s.requestsPerSecond),
+      ms(s.p50),
+      ms(s.p99),
+      ms(s.p999),
+      n(s.ok),
+      n(s.failed),
+      cpuCell(s),
+      databaseUs === undefined ? '–' : n(databaseUs),
+      busyCell(s),
+    ]);
+  const lines = [
+    '### (e) Intake: one process on PostgreSQL vs one on SQLite',
+    '',
+    `(a)'s load (unique inbound SMS webhooks signed as Twilio signs them, ${e.connections} ` +
+      `connections) against two gateways with their workers off, one on SQLite and one on ` +
+      `PostgreSQL, ${e.rounds} alternating rounds of ${e.durationS} s each (which goes first ` +
+      'alternates too; medians of the rounds). Both commit before they answer: SQLite in WAL ' +
+      'with synchronous=FULL on its own thread, PostgreSQL in one transaction per group of ' +
+      'webhooks (a multi-row insert and the wake-up notification). CPU per answered request: ' +
+      "the gateway process with all its threads, and the PostgreSQL server's backends serving " +
+      "that gateway's connections (from /proc; WAL writer and checkpointer not included).",
+    '',
+    ...header([
+      'store',
+      'req/s',
+      'p50 ms',
+      'p99 ms',
+      'p99.9 ms',
+      'answered',
+      'failed',
+      'gateway µs/req',
+      'database µs/req',
+      'host busy',
+    ]),
+    line('SQLite (embedded)', e.sqlite),
+    line('PostgreSQL (local server)', e.postgres, e.postgresDatabaseUs),
+    '',
+    `PostgreSQL ÷ SQLite: **${pct(e.ratio)}** (per round: ${e.ratioPerRound.map(pct).join(', ')}; ` +
+      `target ≥ 70%).`,
+    '',
+  ];
+  const sqliteUs = e.sqlite.cpu?.serverUs;
+  const postgresUs = e.postgres.cpu?.serverUs;
+  if (sqliteUs !== undefined && postgresUs !== undefined) {
+    const total = postgresUs + (e.postgresDatabaseUs ?? 0);
+    const busy = e.postgres.cpu?.hostBusy ?? 0;
+    lines.push(
+      `Per request the PostgreSQL gateway's own process used ${n(postgresUs)} µs of CPU ` +
+        `(${pct(postgresUs / sqliteUs)} of the SQLite gateway's ${n(sqliteUs)} µs, its SQLite ` +
+        'thread included)' +
+        (e.postgresDatabaseUs !== undefined
+          ? ` and the server's backends another ${n(e.postgresDatabaseUs)} µs: ` +
+            `${n(total)} µs in all, ${n(total / sqliteUs)}× SQLite's.`
+          : '.') +
+        (busy >= 0.9
+          ? ` The host was ${pct(busy)} busy during the PostgreSQL rounds: on these cores ` +
+            'the rate is set by CPU per request, and the database server takes its share from ' +
+            'the same cores as the gateway and the load generator.'
+          : ` The host was ${pct(busy)} busy during the PostgreSQL rounds: not short of CPU, so ` +
+            'part of the difference is waiting (round trips to the server, commits).'),
+      '',
+    );
+  }
+  return lines;
+}
+
+function drainScalingLines(f: DrainScalingResult): string[] {
+  const one = f.runs.find((run) => run.processes === 1);
+  const lines = [
+    '### (f) Drain with 1, 2 and 3 processes on one database',
+    '',
+    `A backlog of ${n(f.messages)} messages from distinct new senders (three B2C calls each: ` +
+      `contact lookup, contact create, incident create) drained by 1, 2 and 3 gateway ` +
+      `processes in turn, without a rate limit, B2C (one emulator) at ${f.latencyMs} ms per ` +
+      `call, worker concurrency ${f.concurrency} per process. The processes start on an empty ` +
+      'inbox; the backlog is then written in one transaction and its commit wakes them all ' +
+      '(NOTIFY). Time: from that commit to the last message finished (its `updated_at`). ' +
+      "Per process: each one's `gateway_deliveries_total` (GET /admin/metrics).",
+    '',
+    ...header([
+      'processes',
+      'drain s',
+      'messages/s',
+      'B2C requests/s',
+      'speed-up over 1',
+      'delivered per process',
+      'dead',
+      'duplicate incidents',
+      'B2C errors',
+    ]),
+  ];
+  for (const run of f.runs) {
+    lines.push(
+      row([
+        run.processes,
+        n(run.drainS),
+        n(run.messagesPerSecond),
+        n(run.b2cRequestsPerSecond),
+        one ? `${n(one.drainS / run.drainS)}×` : '–',
+        run.deliveredPerProcess?.map(n).join(' / ') ?? '–',
+        n(run.dead),
+        n(run.duplicateIncidents),
+        n(run.b2cErrors),
+      ]),
+    );
+  }
+  lines.push('');
+  if (one) {
+    // A delivery waits for three B2C calls; nothing else should bound one process's drain.
+    const bound = (1000 / (3 * f.latencyMs)) * f.concurrency;
+    const most = f.runs.reduce((a, b) => (b.processes > a.processes ? b : a));
+    const scaled = one.drainS / most.drainS;
+    lines.push(
+      `One process is bounded by its ${f.concurrency} deliveries at once, each waiting for three ` +
+        `calls of ${f.latencyMs} ms: at most ${n(bound)} messages/s, of which it reached ` +
+        `${pct(one.messagesPerSecond / bound)}. Each added process adds ${f.concurrency} more ` +
+        'deliveries at once' +
+        (most.processes > 1
+          ? `; ${most.processes} processes drained ${n(scaled)}× as fast as one ` +
+            `(${pct(scaled / most.processes)} of linear). What they share is the database, ` +
+            'the one emulator and these cores.'
+          : '.'),
+      '',
+    );
+  }
+  return lines;
+}
+
+function rateAdherenceLines(g: RateAdherenceResult): string[] {
+  const spread =
+    g.perSecond.length > 0 ? `${Math.min(...g.perSecond)}–${Math.max(...g.perSecond)}` : '–';
+  return [
+    `### (g) One B2C rate limit for ${g.processes} processes`,
+    '',
+    `${g.processes} gateway processes with \`B2C_RATE_LIMIT_PER_SECOND=${g.rateLimitPerSecond}\` ` +
+      `on one database (the limit is one schedule in the \`b2c_flow_control\` row, taken in turn ` +
+      `by every process; its bucket lets ${g.burst} requests go together after an idle ` +
+      `moment), B2C at ${g.latencyMs} ms per call, worker concurrency ${g.concurrency} per ` +
+      `process, a backlog of ${n(g.messages)} new senders' messages written after they ` +
+      'started. The emulator recorded every request with its arrival time; the highest windows ' +
+      `are over the whole run (${n(g.requests)} requests, from the backlog's commit, start ` +
+      `included), the sustained rate over ${n(g.windowS)} s after a ${n(g.warmupS)} s warm-up.`,
+    '',
+    ...header([
+      'limit/s',
+      'highest 1 s',
+      'highest 100 ms',
+      'sustained requests/s',
+      'of the limit',
+      'per second (min–max)',
+      'incidents/s',
+      'delivered per process',
+      'backlog left',
+      'B2C errors',
+    ]),
+    row([
+      n(g.rateLimitPerSecond),
+      `${n(g.highestSecond.requests)} (at ${n(g.highestSecond.atS)} s)`,
+      n(g.highest100ms),
+      n(g.sustainedPerSecond),
+      pct(g.sustainedPerSecond / g.rateLimitPerSecond),
+      spread,
+      n(g.incidentsPerSecond),
+      g.deliveredPerProcess?.map(n).join(' / ') ?? '–',
+      n(g.backlogLeft),
+      n(g.b2cErrors),
+    ]),
+    '',
+    `Each process alone could send about ${n((1000 / g.latencyMs) * g.concurrency)} requests/s ` +
+      `(${g.concurrency} deliveries at once, ${g.latencyMs} ms per call), ` +
+      `${n(((1000 / g.latencyMs) * g.concurrency * g.processes) / g.rateLimitPerSecond)}× the ` +
+      `limit together: ` +
+      (g.highestSecond.requests <= g.rateLimitPerSecond + g.burst
+        ? `the emulator saw at most ${n(g.highestSecond.requests)} in any second, within the ` +
+          `limit plus its bucket of ${g.burst}: the limit holds for the processes together.`
+        : `**the emulator saw ${n(g.highestSecond.requests)} in one second, more than the limit ` +
+          `plus its bucket of ${g.burst}.** That second began ${n(g.highestSecond.atS)} s after ` +
+          `the backlog's commit` +
+          (g.highestSecond.atS < g.warmupS
+            ? ', while the processes started delivering'
+            : ', after the warm-up') +
+          `; each whole second of the window had ${spread} requests. The emulator records ` +
+          'arrival times, not send times: what lies between the limiter and B2C (event loops, ' +
+          "new sockets, the emulator's own queue) is counted with the limiter."),
+    '',
+  ];
+}
+
+/**
+ * `doc` with its PostgreSQL section replaced by `section` (or, if it has none, inserted before
+ * "## How to run", else appended); everything else stays as it was.
+ */
+export function spliceSection(doc: string, section: string[]): string {
+  const lines = doc.split('\n');
+  const start = lines.findIndex((line) => line === POSTGRES_HEADING);
+  if (start >= 0) {
+    let end = lines.findIndex((line, i) => i > start && line.startsWith('## '));
+    if (end < 0) end = lines.length;
+    lines.splice(start, end - start, ...section);
+  } else {
+    const notes = lines.findIndex((line) => line === '## How to run');
+    lines.splice(notes >= 0 ? notes : lines.length, 0, ...section);
+  }
+  return lines.join('\n');
 }

@@ -1,13 +1,20 @@
-import { Controller, Get, Param, UseGuards } from '@nestjs/common';
+import { Controller, Get, Inject, Param, UseGuards } from '@nestjs/common';
 import { GatewayError, ProblemCode } from '../common/problem/gateway-error';
 import { decodeReferenceId, type DecodedReference } from '../common/problem/reference-id';
-import { RefusalLog } from '../common/problem/refusal-log';
+import {
+  normalizeReferenceId,
+  REFUSAL_LOG,
+  type RefusalLog,
+} from '../common/problem/refusal-log.port';
 import { AdminGuard } from './admin.guard';
 
 export interface ReferenceAnswer {
   referenceId: string;
   decoded: DecodedReference;
-  /** The refusal's log line while this instance still holds it in memory; else look in the log. */
+  /**
+   * The refusal's log line while the refusal log still keeps it (this instance's memory with
+   * `sqlite`, every instance's with `postgres`); else look in the log.
+   */
   line: Record<string, unknown> | null;
 }
 
@@ -19,10 +26,10 @@ export interface ReferenceAnswer {
 @Controller('admin/references')
 @UseGuards(AdminGuard)
 export class ReferenceController {
-  constructor(private readonly refusals: RefusalLog) {}
+  constructor(@Inject(REFUSAL_LOG) private readonly refusals: RefusalLog) {}
 
   @Get(':id')
-  lookUp(@Param('id') id: string): ReferenceAnswer {
+  async lookUp(@Param('id') id: string): Promise<ReferenceAnswer> {
     const decoded = decodeReferenceId(id);
     if (!decoded) {
       throw new GatewayError(
@@ -30,7 +37,7 @@ export class ReferenceController {
         'not a reference id: expected <reason>.<instance hex>.<epoch seconds>.<request hex>',
       );
     }
-    const referenceId = id.trim().toLowerCase();
-    return { referenceId, decoded, line: this.refusals.find(referenceId) ?? null };
+    const referenceId = normalizeReferenceId(id);
+    return { referenceId, decoded, line: (await this.refusals.find(referenceId)) ?? null };
   }
 }

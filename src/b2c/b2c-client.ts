@@ -1,10 +1,10 @@
 import { HttpService } from '@nestjs/axios';
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { AxiosRequestConfig } from 'axios';
 import { firstValueFrom } from 'rxjs';
 import { GatewayConfig } from '../config/gateway-config';
-import { toB2cError } from './b2c-error';
-import { B2C_RATE_LIMITER, localB2cRateLimiter, type B2cRateLimiter } from './b2c-rate-limiter';
+import { throttlePauseMs, toB2cError } from './b2c-error';
+import { B2C_FLOW_CONTROL, type B2cFlowControl } from './flow-control/b2c-flow-control.port';
 import { phoneNumberCondition, roqlDateTime, roqlInteger } from './roql';
 
 interface Created {
@@ -36,22 +36,26 @@ export interface NewIncident {
 }
 
 /**
+ * A pause B2C asks for is shared by every process and kept in the store: a corrupt header (or a
+ * proxy's) must not stop deliveries for days. Oracle's pauses are seconds.
+ */
+export const MAX_PAUSE_MS = 15 * 60_000;
+
+/**
  * The Connect REST calls the gateway makes. Base URL, Application-Context header, credentials,
  * timeout and keep-alive agents are set once on the HttpModule (see b2c.module.ts).
  */
 @Injectable()
 export class B2cClient {
+  private readonly logger = new Logger(B2cClient.name);
   private readonly settleMs: number;
-  private readonly limiter: B2cRateLimiter;
 
-  /** `limiter`: a shared (e.g. cross-process) limiter when one is provided; else this process's. */
   constructor(
     private readonly http: HttpService,
     config: GatewayConfig,
-    @Optional() @Inject(B2C_RATE_LIMITER) limiter?: B2cRateLimiter,
+    @Inject(B2C_FLOW_CONTROL) private readonly flow: B2cFlowControl,
   ) {
     this.settleMs = config.b2c.settleDelayMs;
-    this.limiter = limiter ?? localB2cRateLimiter(config.b2c.rateLimitPerSecond);
   }
 
   async findContactIdsByPhone(e164: string): Promise<number[]> {
@@ -126,13 +130,39 @@ export class B2cClient {
     );
   }
 
+  /**
+   * Every call waits for its turn first (pause and rate); the axios timeout only starts once the
+   * request is sent, so time spent waiting is never a timeout.
+   */
   private async request<T>(config: AxiosRequestConfig): Promise<T> {
-    await this.limiter.acquire();
+    await this.flow.acquire();
     try {
       const response = await firstValueFrom(this.http.request<T>(config));
       return response.data;
     } catch (error) {
-      throw toB2cError(error, config.method ?? 'GET', `/${config.url ?? ''}`, this.settleMs);
+      const failure = toB2cError(
+        error,
+        config.method ?? 'GET',
+        `/${config.url ?? ''}`,
+        this.settleMs,
+      );
+      const pauseMs = throttlePauseMs(failure);
+      if (pauseMs !== undefined) await this.pauseEveryone(pauseMs);
+      throw failure;
+    }
+  }
+
+  /**
+   * Before the error reaches the worker: calls of deliveries already under way, here and in every
+   * process on the store, wait from now on instead of collecting more 503s.
+   */
+  private async pauseEveryone(pauseMs: number): Promise<void> {
+    try {
+      await this.flow.pause(Date.now() + Math.min(pauseMs, MAX_PAUSE_MS));
+    } catch (error) {
+      // This process pauses anyway (flow control notes it before sharing it); the others will
+      // get their own 503 and pause then.
+      this.logger.warn(`could not share B2C's pause: ${(error as Error).message}`);
     }
   }
 }

@@ -30,6 +30,7 @@ export function toB2cError(
     // Retrying cannot help until an admin fixes the list; the message waits as a dead letter.
     return new B2cError(error.message, {
       retryable: false,
+      notProcessed: true,
       detail: { method, path, target: error.target, reason: error.reason },
     });
   }
@@ -81,8 +82,19 @@ export function toB2cError(
       ...(Number.isFinite(pause) && pause > 0 ? { pauseAllMs: pause } : {}),
       // Throttling means B2C did not process the request; any other 5xx leaves it unknown.
       ...(status >= 500 && !throttled ? settle : {}),
+      ...(throttled ? { notProcessed: true } : {}),
     },
   );
+}
+
+/**
+ * How long B2C asked every caller to pause, when `error` is its throttling answer (503
+ * OSC-CREST-00035) naming the time in osvc-crest-next-request-after; undefined otherwise.
+ */
+export function throttlePauseMs(error: B2cError): number | undefined {
+  const { detail, pauseAllMs } = error.failure;
+  const throttled = detail?.status === 503 && detail.errorCode === THROTTLED_ERROR_CODE;
+  return throttled ? pauseAllMs : undefined;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

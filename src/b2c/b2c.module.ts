@@ -4,10 +4,14 @@ import { guardAxiosInstance, guardedAxiosDefaults } from '../allowlist/outbound/
 import { OutboundAllowModule } from '../allowlist/outbound/outbound-allow.module';
 import { OutboundGuard } from '../allowlist/outbound/outbound-guard';
 import { GatewayConfig } from '../config/gateway-config';
+import { DELIVERY_PAUSE } from '../inbox/delivery-worker';
 import { MESSAGE_SINK } from '../inbox/message-sink.port';
+import { StorageModule } from '../storage/storage.module';
 import { b2cAuthInstaller, b2cAuthProvider } from './auth/b2c-auth.provider';
 import { B2cClient } from './b2c-client';
 import { B2C_CONNECTION, b2cConnectionProvider, type B2cConnection } from './b2c-connection';
+import { B2C_FLOW_CONTROL, type B2cFlowControl } from './flow-control/b2c-flow-control.port';
+import { b2cFlowControlProvider } from './flow-control/b2c-flow-control.provider';
 import { IncidentService } from './incident.service';
 
 @Module({
@@ -37,8 +41,13 @@ const b2cOutboundGuardInstaller: Provider = {
   },
 };
 
+/**
+ * StorageModule (global, one instance) is imported here too so that B2cModule resolves its
+ * database on its own; being global, it still closes last.
+ */
 @Module({
   imports: [
+    StorageModule,
     B2cConnectionModule,
     HttpModule.registerAsync({
       imports: [B2cConnectionModule],
@@ -66,7 +75,20 @@ const b2cOutboundGuardInstaller: Provider = {
     b2cOutboundGuardInstaller,
     b2cAuthProvider,
     b2cAuthInstaller,
+    b2cFlowControlProvider,
+    // The worker starts no delivery while B2C's pause lasts, whichever process learnt of it.
+    { provide: DELIVERY_PAUSE, useExisting: B2C_FLOW_CONTROL },
   ],
-  exports: [MESSAGE_SINK, B2cClient],
+  exports: [MESSAGE_SINK, B2cClient, B2C_FLOW_CONTROL, DELIVERY_PAUSE],
 })
-export class B2cModule {}
+export class B2cModule implements OnApplicationShutdown {
+  constructor(@Inject(B2C_FLOW_CONTROL) private readonly flow: B2cFlowControl) {}
+
+  /**
+   * InboxModule imports this module, so Nest stops the worker (and its grace period for
+   * deliveries under way) before this runs; a delivery still waiting on a pause then ends.
+   */
+  async onApplicationShutdown(): Promise<void> {
+    await this.flow.close();
+  }
+}

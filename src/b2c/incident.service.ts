@@ -64,11 +64,20 @@ export class IncidentService implements MessageSink {
       await save(checkpoint);
     }
 
-    const incidentId = await this.client.createIncident({
-      subject: incidentSubject(message),
-      contactId,
-      noteText: incidentNote(message),
-    });
+    let incidentId: number;
+    try {
+      incidentId = await this.client.createIncident({
+        subject: incidentSubject(message),
+        contactId,
+        noteText: incidentNote(message),
+      });
+    } catch (error) {
+      // B2C did not act on it (throttled) or it never left: nothing to wait out or look for.
+      if (error instanceof DeliveryError && error.failure.notProcessed) {
+        await save({ ...checkpoint, incidentAttemptedAt: undefined });
+      }
+      throw error;
+    }
     checkpoint = { ...checkpoint, incidentId };
     await save(checkpoint);
     return { kind: 'delivered', checkpoint };

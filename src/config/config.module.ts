@@ -13,6 +13,8 @@ export interface PreparedConfiguration {
   config: GatewayConfig;
   env: Environment;
   embeddedEmulator: boolean;
+  /** Worth a warning only (unknown variables outside production); logged once a logger exists. */
+  warnings: readonly string[];
 }
 
 /**
@@ -20,9 +22,10 @@ export interface PreparedConfiguration {
  * defaults. Called once, before anything listens.
  */
 export function prepareConfiguration(env: Environment = process.env): PreparedConfiguration {
-  const config = loadGatewayConfig(env);
+  const warnings: string[] = [];
+  const config = loadGatewayConfig(env, (warning) => warnings.push(warning));
   const embeddedEmulator = applyDevelopmentDefaults(config);
-  return { config, env, embeddedEmulator };
+  return { config, env, embeddedEmulator, warnings };
 }
 
 /** Makes the prepared configuration injectable; consumers inject `GatewayConfig`. */

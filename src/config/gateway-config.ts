@@ -22,6 +22,7 @@ import { SecretsConfig } from '../secrets/secrets.settings';
 import { IsDefined, ValidateIf } from 'class-validator';
 import { AdminSettings } from '../admin/admin.settings';
 import { RequiredText } from './required-setting';
+import { AtMostSetting } from './at-most-setting';
 import {
   B2C_AUTH_MODES,
   B2cAuthNeedsSite,
@@ -60,11 +61,25 @@ export class ServerConfig {
   /** Whole-request timeout: vendors wait 10-15 s, so a request older than this is abandoned. */
   @IsInt() @Min(1000) @Max(300_000) requestTimeoutMs = 30_000;
   /**
+   * All headers must arrive within this, so a slow sender cannot hold a socket open for the
+   * whole request timeout before saying anything. Node refuses a value above requestTimeoutMs.
+   */
+  @IsInt()
+  @Min(1000)
+  @AtMostSetting('requestTimeoutMs', 'server.requestTimeoutMs (REQUEST_TIMEOUT_MS)')
+  headersTimeoutMs = 10_000;
+  /**
    * Origins allowed to call from a browser. Empty (the default): no CORS headers at all, since
    * vendors call server to server and nothing here is meant for a browser.
    */
   @IsArray() @IsString({ each: true }) corsOrigins: string[] = [];
 }
+
+export const THROTTLE_STORAGES = ['memory', 'redis'] as const;
+export type ThrottleStorageKind = (typeof THROTTLE_STORAGES)[number];
+
+export const STORAGE_DRIVERS = ['sqlite', 'postgres'] as const;
+export type StorageDriver = (typeof STORAGE_DRIVERS)[number];
 
 /** `@nestjs/throttler` limits, per vendor and per source address, over one window. */
 export class ThrottleConfig {
@@ -74,9 +89,36 @@ export class ThrottleConfig {
   @IsInt() @Min(1) perVendor = 500;
   /** Requests per window from one client address, whatever the path. */
   @IsInt() @Min(1) perSource = 200;
+  /**
+   * Where the counters live: `memory` (each process counts alone, so every limit applies per
+   * instance) or `redis` (`redisUrl`; one count for all instances).
+   */
+  @IsIn(THROTTLE_STORAGES) storage: ThrottleStorageKind = 'memory';
+  /** `redis` storage: a secret reference to `redis://[user:password@]host:port[/db]`. */
+  @ValidateIf((throttle: ThrottleConfig) => throttle.storage === 'redis')
+  @RequiredText('throttle.storage is redis')
+  redisUrl?: string;
+}
+
+/**
+ * The PostgreSQL driver (`storage.driver: postgres`): several gateway processes share one
+ * database. TLS is set in the URL (`sslmode=verify-full`), with `caFile` for a private CA.
+ */
+export class PostgresSettings {
+  /** A secret reference to `postgres://user:password@host:5432/database[?sslmode=…]`. */
+  @IsOptional() @IsString() @MinLength(1) url?: string;
+  /** Connections per process; the server's max_connections must cover every process's pool. */
+  @IsInt() @Min(2) @Max(200) poolSize = 10;
+  /** A statement running longer is cancelled by the server (statement_timeout). */
+  @IsInt() @Min(100) @Max(600_000) statementTimeoutMs = 10_000;
+  @IsInt() @Min(100) @Max(120_000) connectTimeoutMs = 5_000;
+  /** PEM file of the CA that signed the server's certificate (implies verify-full). */
+  @IsOptional() @IsString() @MinLength(1) caFile?: string;
 }
 
 export class StorageConfig {
+  /** `sqlite`: embedded, one process. `postgres`: several processes on one database. */
+  @IsIn(STORAGE_DRIVERS) driver: StorageDriver = 'sqlite';
   @IsString() @MinLength(1) dataDir = './data';
   /** Most writes grouped into one transaction (one fsync). */
   @IsInt() @Min(1) @Max(100_000) groupCommitMaxBatch = 1024;
@@ -85,6 +127,7 @@ export class StorageConfig {
    * loop turn, which already groups every request that arrived together.
    */
   @IsInt() @Min(0) @Max(50) groupCommitWindowMs = 0;
+  @ValidateNested() @Type(() => PostgresSettings) postgres = new PostgresSettings();
 }
 
 export class WorkerConfig {
@@ -95,6 +138,11 @@ export class WorkerConfig {
   @IsInt() @Min(1) backoffMaxMs = 15 * 60 * 1000;
   /** Longest idle sleep; new messages wake the worker at once. */
   @IsInt() @Min(10) pollIntervalMs = 1000;
+  /**
+   * A claimed message is leased to this process for this long and the lease is renewed every
+   * third of it while the delivery runs; a process that dies leaves it claimable after this.
+   */
+  @IsInt() @Min(1000) @Max(600_000) leaseMs = 30_000;
 }
 
 export class B2cConfig {

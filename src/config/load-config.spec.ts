@@ -131,4 +131,24 @@ describe('loadGatewayConfig', () => {
     writeFileSync(file, 'server: [unclosed\n');
     expect(problemsOf({ GATEWAY_CONFIG: file })[0]).toMatch(/is not valid YAML/);
   });
+
+  it('refuses a misspelt variable in production and only warns about it elsewhere', () => {
+    const env = {
+      B2C_URL: 'https://site.example.com',
+      B2C_USERNAME: 'integration',
+      B2C_PASSWORD: 'env:B2C_SECRET',
+      B2C_SECRET: 'named by a reference, so not flagged',
+      PUBLIC_BASE_URL: 'https://gateway.example.com',
+      ADMIN_MODE: 'disabled',
+      B2C_RATE_LIMIT_PER_SECONDS: '20',
+    };
+    expect(problemsOf({ ...env, NODE_ENV: 'production' })).toEqual([
+      'B2C_RATE_LIMIT_PER_SECONDS: is not a known setting; did you mean B2C_RATE_LIMIT_PER_SECOND?',
+    ]);
+    const warnings: string[] = [];
+    expect(() => loadGatewayConfig(env, (warning) => warnings.push(warning))).not.toThrow();
+    expect(warnings).toEqual([
+      'B2C_RATE_LIMIT_PER_SECONDS: is not a known setting; did you mean B2C_RATE_LIMIT_PER_SECOND?',
+    ]);
+  });
 });

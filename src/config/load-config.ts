@@ -6,6 +6,7 @@ import { ConfigError } from './config-error';
 import { outboundConfigProblems } from '../allowlist/outbound/outbound-policy';
 import { CONFIG_FILE_VARIABLE, ENVIRONMENT_KEYS, VENDOR_VARIABLE } from './environment-keys';
 import { GatewayConfig } from './gateway-config';
+import { unknownVariableProblems } from './unknown-variables';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -20,9 +21,12 @@ const VARIABLE_BY_KEY = new Map(Object.entries(ENVIRONMENT_KEYS).map(([env, key]
 /**
  * Builds and validates the configuration from the environment and the optional YAML file it
  * names. Precedence: environment over file over defaults. Throws ConfigError listing every
- * problem, so an operator fixes them in one go.
+ * problem, so an operator fixes them in one go. `warn` receives what is only worth a warning.
  */
-export function loadGatewayConfig(env: Environment): GatewayConfig {
+export function loadGatewayConfig(
+  env: Environment,
+  warn: (warning: string) => void = () => undefined,
+): GatewayConfig {
   const tree: Tree = readConfigFile(env);
   for (const [variable, key] of Object.entries(ENVIRONMENT_KEYS)) {
     const value = env[variable];
@@ -39,6 +43,11 @@ export function loadGatewayConfig(env: Environment): GatewayConfig {
   const errors = validateSync(config, { whitelist: true, forbidNonWhitelisted: true });
   const problems = errors.flatMap((error) => describe(error, []));
   problems.push(...crossFieldProblems(config));
+  // A misspelt variable leaves its setting silently unset: production refuses to start; elsewhere
+  // a warning is enough, so a stray variable in a developer's shell does not stop the gateway.
+  const unknownVariables = unknownVariableProblems(env, tree);
+  if (config.nodeEnv === 'production') problems.push(...unknownVariables);
+  else unknownVariables.forEach((warning) => warn(warning));
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }
@@ -75,6 +84,9 @@ function readConfigFile(env: Environment): Tree {
  */
 function crossFieldProblems(config: GatewayConfig): string[] {
   const problems: string[] = [...outboundConfigProblems(config.nodeEnv, config.allowlist.outbound)];
+  if (config.storage.driver === 'postgres' && config.storage.postgres.url === undefined) {
+    problems.push(`${label('storage.postgres.url')}: is required when storage.driver is postgres`);
+  }
   const basic = config.b2c.auth === 'basic';
   if (config.b2c.url !== undefined && config.nodeEnv !== 'production' && basic) {
     for (const [key, value] of [

@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DeliveryWorker } from '../inbox/delivery-worker';
 import { type DeadLetterSelection, INBOX_STORE, type InboxStore } from '../inbox/inbox-store.port';
 import { type DeadLetterView, toDeadLetterView } from './dead-letter-view';
 
@@ -16,10 +15,7 @@ export interface DeadLetterPage {
 export class DeadLettersService {
   private readonly logger = new Logger('DeadLetters');
 
-  constructor(
-    @Inject(INBOX_STORE) private readonly store: InboxStore,
-    private readonly worker: DeliveryWorker,
-  ) {}
+  constructor(@Inject(INBOX_STORE) private readonly store: InboxStore) {}
 
   async page(limit: number, after: number): Promise<DeadLetterPage> {
     // One more than asked says whether another page exists without a second query.
@@ -35,10 +31,9 @@ export class DeadLettersService {
     };
   }
 
-  /** Back to pending, due now; the worker is woken so delivery starts at once. */
+  /** Back to pending, due now; the store wakes the workers so delivery starts at once. */
   async replay(which: DeadLetterSelection, admin: string): Promise<number> {
     const replayed = await this.store.requeueDead(which);
-    if (replayed > 0) this.worker.notify();
     const what =
       'seq' in which
         ? `dead letter ${which.seq}`

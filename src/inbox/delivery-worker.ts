@@ -7,11 +7,24 @@ import {
   type OnApplicationShutdown,
   Optional,
 } from '@nestjs/common';
+import { INSTANCE_ID } from '../common/problem/reference-id';
 import { GatewayConfig } from '../config/gateway-config';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { retryDelayMs } from './backoff';
-import { INBOX_STORE, type InboxStore, type StoredMessage } from './inbox-store.port';
-import { DeliveryError, MESSAGE_SINK, type MessageSink } from './message-sink.port';
+import {
+  type ClaimedMessage,
+  INBOX_STORE,
+  type InboxStore,
+  type Lease,
+  LeaseLostError,
+} from './inbox-store.port';
+import {
+  DeliveryAbortedError,
+  DeliveryError,
+  MESSAGE_SINK,
+  type MessageSink,
+} from './message-sink.port';
+import { decideAfterFailure } from './retry-policy';
 
 /** What is kept on the message about a failed attempt: enough for an admin, never a secret. */
 export interface FailureRecord {
@@ -20,6 +33,23 @@ export interface FailureRecord {
   at: string;
   detail?: Record<string, unknown>;
 }
+
+/** The worker's view of time, injectable so that its tests need not sleep. */
+export interface WorkerClock {
+  now(): number;
+}
+
+export const WORKER_CLOCK = Symbol('WorkerClock');
+
+/**
+ * Until when the far side (B2C) asked every caller to wait, as known to this process: no new
+ * delivery starts before then. The B2C flow control provides it, shared by all processes.
+ */
+export interface DeliveryPause {
+  pausedUntil(): number;
+}
+
+export const DELIVERY_PAUSE = Symbol('DeliveryPause');
 
 /**
  * Ends an attempt at a checkpoint because the gateway is stopping: the message stays pending, and
@@ -34,33 +64,46 @@ const STORE_PAUSE_MAX_MS = 30_000;
 /** On top of one B2C call's timeout, for the checkpoint write that follows it. */
 const RELEASE_MARGIN_MS = 2_000;
 
+interface Delivery {
+  lease: Lease;
+  /** The lease went to another process: nothing more may be written for this message. */
+  lost: boolean;
+  renewal: NodeJS.Timeout;
+  done: Promise<void>;
+}
+
 /**
  * Moves stored messages to the sink (B2C), one attempt at a time per message, with backoff and
  * jitter between attempts and dead-lettering after `worker.maxAttempts`.
  *
- * Messages from the same sender are never delivered concurrently: the first one may create the
- * contact that the second one must find, and two concurrent lookups would create two contacts.
+ * Messages are claimed from the store with a lease, which the store gives for at most one
+ * message per sender across every process: the first may create the contact the second must
+ * find, and two concurrent lookups would create two contacts. Every write of a delivery is
+ * fenced by its lease, which is renewed while the delivery runs.
  */
 @Injectable()
 export class DeliveryWorker
   implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
 {
   private readonly logger = new Logger(DeliveryWorker.name);
-  private readonly inFlight = new Map<number, Promise<void>>();
-  private readonly busySenders = new Set<string>();
+  private readonly owner = `${INSTANCE_ID}-${process.pid}`;
+  private readonly deliveries = new Map<number, Delivery>();
   /**
    * Failed attempts in a row whose outcome the store could not record. While the store cannot
    * write, every attempt would call B2C and then fail to save what it learned, message after
    * message: the worker pauses instead, longer each time, until a write succeeds again.
    */
   private unrecorded = 0;
+  /** The store could not be read: said once when it starts and once when it ends. */
+  private claimFailing = false;
   private running = false;
   /** Stopping: attempts under way end at their next checkpoint instead of going on. */
   private releasing = false;
   private loopDone: Promise<void> = Promise.resolve();
   private wake: (() => void) | undefined;
   private pending = false;
-  /** Until when the far side asked for silence (B2C throttling), epoch ms. */
+  private unsubscribe: (() => void) | undefined;
+  /** Until when this process holds back (store failures, or a pause B2C asked for), epoch ms. */
   private pausedUntil = 0;
   /** Epoch ms of the last loop turn, for readiness. */
   lastTurnAt = 0;
@@ -71,10 +114,17 @@ export class DeliveryWorker
     private readonly config: GatewayConfig,
     // Optional: a worker built without MetricsModule still delivers, uncounted.
     @Optional() private readonly metrics?: GatewayMetrics,
+    @Optional() @Inject(DELIVERY_PAUSE) private readonly sharedPause?: DeliveryPause,
+    @Optional() @Inject(WORKER_CLOCK) private readonly clock: WorkerClock = Date,
   ) {}
 
   get isRunning(): boolean {
     return this.running;
+  }
+
+  /** Deliveries under way in this process. */
+  get inFlight(): number {
+    return this.deliveries.size;
   }
 
   onApplicationBootstrap(): void {
@@ -98,6 +148,8 @@ export class DeliveryWorker
     if (this.running) return;
     this.running = true;
     this.releasing = false;
+    // Messages accepted or requeued here, or by any process on a shared store.
+    this.unsubscribe ??= this.store.onWake(() => this.notify());
     this.loopDone = this.loop();
   }
 
@@ -110,32 +162,37 @@ export class DeliveryWorker
 
   /**
    * Stops taking new messages and waits, at most `graceMs` (by default one B2C call's timeout and
-   * a checkpoint write), for the attempts under way to end and be recorded. Attempts still under
-   * way after that are left: their messages stay pending in the inbox and the next process
-   * resumes them from their last checkpoint, which never repeats a step that B2C completed.
+   * a checkpoint write), for the attempts under way to end and be recorded. Attempts ended at a
+   * checkpoint give their lease back, so another process resumes them at once; attempts still
+   * under way after the grace keep theirs until it expires, since their B2C call may still land.
    */
   async stop(graceMs = this.config.b2c.timeoutMs + RELEASE_MARGIN_MS): Promise<void> {
     this.requestStop();
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
     await this.loopDone;
-    if (this.inFlight.size === 0) return;
+    if (this.deliveries.size === 0) return;
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), graceMs);
     });
     const ended = await Promise.race([
-      Promise.allSettled(this.inFlight.values()).then(() => 'ended' as const),
+      Promise.allSettled([...this.deliveries.values()].map((d) => d.done)).then(
+        () => 'ended' as const,
+      ),
       timedOut,
     ]);
     clearTimeout(timer);
     if (ended === 'timeout') {
+      for (const delivery of this.deliveries.values()) clearInterval(delivery.renewal);
       this.logger.warn(
-        `released ${this.inFlight.size} delivery attempt(s) still under way after ${graceMs} ms; ` +
-          'they stay pending and resume from their checkpoint after the restart',
+        `left ${this.deliveries.size} delivery attempt(s) still under way after ${graceMs} ms; ` +
+          'they stay pending and resume from their checkpoint once their lease ends',
       );
     }
   }
 
-  /** New messages were stored: look now rather than at the next poll. */
+  /** Messages may be due: look now rather than at the next poll. */
   notify(): void {
     this.pending = true;
     this.wake?.();
@@ -143,79 +200,113 @@ export class DeliveryWorker
 
   private async loop(): Promise<void> {
     while (this.running) {
-      this.lastTurnAt = Date.now();
+      this.lastTurnAt = this.clock.now();
       this.pending = false;
       let started = 0;
       try {
         started = await this.fill();
+        if (this.claimFailing) this.logger.log('the store answers claims again');
+        this.claimFailing = false;
       } catch (error) {
-        this.logger.error(`could not read due messages: ${errorMessage(error)}`);
+        // Said once per outage: readiness shows the store's state meanwhile.
+        if (!this.claimFailing) {
+          this.logger.error(`could not claim due messages: ${errorMessage(error)}`);
+        }
+        this.claimFailing = true;
       }
       await this.sleep(await this.idleMs(started));
     }
   }
 
-  private async fill(): Promise<number> {
-    const now = Date.now();
-    const free = this.config.worker.concurrency - this.inFlight.size;
-    if (free <= 0 || now < this.pausedUntil) return 0;
-    const due = await this.store.due(now, free * 2, new Set(this.inFlight.keys()));
-    let started = 0;
-    for (const stored of due) {
-      if (!this.running || this.inFlight.size >= this.config.worker.concurrency) break;
-      if (this.busySenders.has(stored.message.from)) continue;
-      this.begin(stored);
-      started += 1;
-    }
-    return started;
+  private holdUntil(): number {
+    return Math.max(this.pausedUntil, this.sharedPause?.pausedUntil() ?? 0);
   }
 
-  private begin(stored: StoredMessage): void {
-    const sender = stored.message.from;
-    this.busySenders.add(sender);
-    const attempt = this.attempt(stored).finally(() => {
-      this.inFlight.delete(stored.seq);
-      this.busySenders.delete(sender);
+  private async fill(): Promise<number> {
+    const free = this.config.worker.concurrency - this.deliveries.size;
+    if (free <= 0 || this.clock.now() < this.holdUntil()) return 0;
+    const claimed = await this.store.claim(this.owner, free, this.config.worker.leaseMs);
+    for (const message of claimed) this.begin(message);
+    return claimed.length;
+  }
+
+  private begin(claimed: ClaimedMessage): void {
+    const { leaseMs } = this.config.worker;
+    const delivery: Delivery = {
+      lease: claimed.lease,
+      lost: false,
+      renewal: setInterval(() => void this.renew(delivery), Math.max(1, Math.floor(leaseMs / 3))),
+      done: Promise.resolve(),
+    };
+    delivery.done = this.attempt(claimed, delivery).finally(() => {
+      clearInterval(delivery.renewal);
+      this.deliveries.delete(claimed.seq);
       this.notify();
     });
-    this.inFlight.set(stored.seq, attempt);
+    this.deliveries.set(claimed.seq, delivery);
   }
 
-  private async attempt(stored: StoredMessage): Promise<void> {
-    const { seq, message } = stored;
+  private async renew(delivery: Delivery): Promise<void> {
+    if (delivery.lost) return;
+    try {
+      delivery.lease = await this.store.renew(delivery.lease, this.config.worker.leaseMs);
+    } catch (error) {
+      if (error instanceof LeaseLostError) {
+        delivery.lost = true;
+        clearInterval(delivery.renewal);
+      }
+      // Otherwise the store is unreachable; the next renewal tries again before the lease ends.
+      this.logger.warn(
+        `could not renew the lease on message ${delivery.lease.seq}: ${errorMessage(error)}`,
+      );
+    }
+  }
+
+  private async attempt(stored: ClaimedMessage, delivery: Delivery): Promise<void> {
+    const { message } = stored;
     let checkpoint = { ...stored.checkpoint };
     const label = `${message.vendor}/${message.messageId}`;
     try {
       const outcome = await this.sink.deliver(stored, async (next) => {
+        if (delivery.lost) throw new LeaseLostError(stored.seq);
         checkpoint = { ...next };
-        await this.store.saveCheckpoint(seq, checkpoint);
+        await this.store.saveCheckpoint(delivery.lease, checkpoint);
         // With the incident id saved there is nothing left to call B2C for: let it finish.
         if (this.releasing && checkpoint.incidentId === undefined) throw new ReleasedForShutdown();
       });
       if (outcome.kind === 'delivered') {
-        await this.store.markDelivered(seq, 'delivered', outcome.checkpoint);
+        await this.store.markDelivered(delivery.lease, 'delivered', outcome.checkpoint);
         this.logger.log(`delivered ${label} as incident ${outcome.checkpoint.incidentId}`);
         this.metrics?.delivery(message.vendor, 'delivered');
       } else {
-        await this.store.markDelivered(seq, 'skipped', checkpoint);
+        await this.store.markDelivered(delivery.lease, 'skipped', checkpoint);
         this.logger.log(`skipped ${label}: ${outcome.reason}`);
         this.metrics?.delivery(message.vendor, 'skipped');
       }
       this.unrecorded = 0;
     } catch (error) {
-      if (error instanceof ReleasedForShutdown) {
+      if (error instanceof ReleasedForShutdown || error instanceof DeliveryAbortedError) {
+        await this.store.release(delivery.lease).catch(() => undefined);
         this.logger.log(`released ${label} at its checkpoint: the gateway is stopping`);
         return;
       }
-      await this.recordFailure(stored, error).then(
+      if (error instanceof LeaseLostError) {
+        this.logger.warn(`gave up ${label}: its lease ended and another process continues it`);
+        return;
+      }
+      await this.recordFailure(stored, delivery.lease, error).then(
         () => (this.unrecorded = 0),
         (storeError: unknown) => {
+          if (storeError instanceof LeaseLostError) {
+            this.logger.warn(`the failure of ${label} is another process's to record now`);
+            return;
+          }
           // The message stays pending and is tried again; nothing accepted is lost.
           this.unrecorded += 1;
           const { backoffBaseMs, backoffMaxMs } = this.config.worker;
           const maxMs = Math.min(backoffMaxMs, STORE_PAUSE_MAX_MS);
           const delay = retryDelayMs(this.unrecorded, backoffBaseMs, maxMs);
-          this.pausedUntil = Math.max(this.pausedUntil, Date.now() + delay);
+          this.pausedUntil = Math.max(this.pausedUntil, this.clock.now() + delay);
           this.logger.error(
             `could not record the failure of ${label} (${errorMessage(error)}): ` +
               `${errorMessage(storeError)}; deliveries pause for ${delay} ms`,
@@ -225,37 +316,37 @@ export class DeliveryWorker
     }
   }
 
-  private async recordFailure(stored: StoredMessage, error: unknown): Promise<void> {
+  private async recordFailure(stored: ClaimedMessage, lease: Lease, error: unknown): Promise<void> {
     const label = `${stored.message.vendor}/${stored.message.messageId}`;
-    const attempts = stored.attempts + 1;
     // An unexpected exception is a fault of ours or of the network stack: worth a retry.
-    const {
-      retryable,
-      detail,
-      pauseAllMs = 0,
-      notBeforeMs = 0,
-    } = error instanceof DeliveryError ? error.failure : { retryable: true };
-    const failure: FailureRecord = {
+    const failure = error instanceof DeliveryError ? error.failure : { retryable: true as boolean };
+    const record: FailureRecord = {
       message: errorMessage(error),
-      retryable,
-      at: new Date().toISOString(),
-      ...(detail && Object.keys(detail).length > 0 ? { detail } : {}),
+      retryable: failure.retryable,
+      at: new Date(this.clock.now()).toISOString(),
+      ...('detail' in failure && failure.detail && Object.keys(failure.detail).length > 0
+        ? { detail: failure.detail }
+        : {}),
     };
-    const { maxAttempts, backoffBaseMs, backoffMaxMs } = this.config.worker;
-    if (retryable && attempts < maxAttempts) {
-      if (pauseAllMs > 0) this.pausedUntil = Math.max(this.pausedUntil, Date.now() + pauseAllMs);
-      const floor = Math.max(pauseAllMs, notBeforeMs);
-      const delay = retryDelayMs(attempts, backoffBaseMs, backoffMaxMs, Math.random, floor);
-      await this.store.scheduleRetry(stored.seq, attempts, Date.now() + delay, failure);
+    const { maxAttempts } = this.config.worker;
+    const decision = decideAfterFailure(stored.attempts, failure, this.config.worker);
+    if (decision.kind === 'retry') {
+      const pauseAllMs = 'pauseAllMs' in failure ? (failure.pauseAllMs ?? 0) : 0;
+      if (pauseAllMs > 0) {
+        this.pausedUntil = Math.max(this.pausedUntil, this.clock.now() + pauseAllMs);
+      }
+      const at = this.clock.now() + decision.delayMs;
+      await this.store.scheduleRetry(lease, decision.attempts, at, record);
       this.logger.warn(
-        `attempt ${attempts}/${maxAttempts} for ${label} failed (${failure.message}); retry in ${delay} ms`,
+        `attempt ${decision.attempts}/${maxAttempts} for ${label} failed (${record.message}); ` +
+          `retry in ${decision.delayMs} ms`,
       );
       this.metrics?.delivery(stored.message.vendor, 'retry');
     } else {
-      await this.store.deadLetter(stored.seq, attempts, failure);
+      await this.store.deadLetter(lease, decision.attempts, record);
       this.logger.error(
-        `dead-lettered ${label} after ${attempts} attempt(s): ${failure.message}` +
-          (failure.detail ? ` ${JSON.stringify(failure.detail)}` : ''),
+        `dead-lettered ${label} after ${decision.attempts} attempt(s): ${record.message}` +
+          (record.detail ? ` ${JSON.stringify(record.detail)}` : ''),
       );
       this.metrics?.delivery(stored.message.vendor, 'dead');
     }
@@ -264,9 +355,10 @@ export class DeliveryWorker
   /** How long to sleep when nothing wakes the loop earlier. */
   private async idleMs(started: number): Promise<number> {
     const { pollIntervalMs } = this.config.worker;
-    const now = Date.now();
-    if (now < this.pausedUntil) return Math.min(pollIntervalMs, this.pausedUntil - now);
-    if (this.inFlight.size >= this.config.worker.concurrency) return pollIntervalMs;
+    const now = this.clock.now();
+    const holdUntil = this.holdUntil();
+    if (now < holdUntil) return Math.min(pollIntervalMs, holdUntil - now);
+    if (this.deliveries.size >= this.config.worker.concurrency) return pollIntervalMs;
     const nextDue = await this.store.nextDueAt().catch(() => undefined);
     if (nextDue === undefined) return pollIntervalMs;
     const untilDue = nextDue - now;

@@ -44,6 +44,34 @@ export type InboxCounts = Record<MessageState, number>;
 export type DeadLetterSelection = { seq: number } | { all: true; vendor?: string };
 
 /**
+ * A message claimed by one process. `token` fences every write of its delivery: a claim after
+ * the lease ended takes a new token, and writes made with the old one are refused.
+ */
+export interface Lease {
+  seq: number;
+  sender: string;
+  owner: string;
+  token: number;
+  /** Epoch ms; renew before then, or any process may claim the message. */
+  expiresAt: number;
+}
+
+export interface ClaimedMessage extends StoredMessage {
+  lease: Lease;
+}
+
+/**
+ * The lease behind a write is no longer held (it ended and another process claimed the message,
+ * or the message is no longer pending): the write was not made, and the delivery must stop.
+ */
+export class LeaseLostError extends Error {
+  override name = 'LeaseLostError';
+  constructor(seq: number) {
+    super(`the lease on message ${seq} is no longer held by this process`);
+  }
+}
+
+/**
  * Durable storage of accepted messages and their delivery state. `accept` resolves only once the
  * messages are committed to stable storage; it rejects with StoreUnavailableError otherwise.
  */
@@ -54,18 +82,36 @@ export interface InboxStore {
    * stored and the result says `replayed`.
    */
   accept(messages: readonly InboundMessage[], replay?: ReplayClaim): Promise<AcceptResult>;
-  /** Pending messages whose next attempt is due, oldest first, leaving out `exclude`. */
-  due(now: number, limit: number, exclude: ReadonlySet<number>): Promise<StoredMessage[]>;
+  /**
+   * Leases up to `limit` pending messages whose next attempt is due, oldest due first, to
+   * `owner` for `leaseMs`. At most one message per sender is leased at a time, across every
+   * process on the store: a sender's next message waits until the lease on the one before it is
+   * released, finished or expired. A message whose lease expired is claimable again.
+   */
+  claim(owner: string, limit: number, leaseMs: number): Promise<ClaimedMessage[]>;
+  /** Extends a lease still held; throws LeaseLostError when it is not. */
+  renew(lease: Lease, leaseMs: number): Promise<Lease>;
+  /** Gives a lease up (graceful stop): the message is claimable at once. No-op when not held. */
+  release(lease: Lease): Promise<void>;
   /** Earliest next attempt among pending messages, if any. */
   nextDueAt(): Promise<number | undefined>;
-  saveCheckpoint(seq: number, checkpoint: DeliveryCheckpoint): Promise<void>;
+  /** Each write below is fenced by the lease: LeaseLostError when it is no longer held. */
+  saveCheckpoint(lease: Lease, checkpoint: DeliveryCheckpoint): Promise<void>;
+  /** Ends the message's delivery and its lease. */
   markDelivered(
-    seq: number,
+    lease: Lease,
     state: 'delivered' | 'skipped',
     checkpoint: DeliveryCheckpoint,
   ): Promise<void>;
-  scheduleRetry(seq: number, attempts: number, at: number, error: unknown): Promise<void>;
-  deadLetter(seq: number, attempts: number, error: unknown): Promise<void>;
+  /** Ends the lease; the message is due again at `at`. */
+  scheduleRetry(lease: Lease, attempts: number, at: number, error: unknown): Promise<void>;
+  /** Ends the lease and the message's delivery. */
+  deadLetter(lease: Lease, attempts: number, error: unknown): Promise<void>;
+  /**
+   * `listener` runs when messages may have become due: accepted or requeued by this process or,
+   * on a shared store, by another one. Returns a function that removes it.
+   */
+  onWake(listener: () => void): () => void;
   get(vendor: string, messageId: string): Promise<StoredMessage | undefined>;
   /** Messages in `state` in the order they arrived, starting after `afterSeq` (for paging). */
   list(state: MessageState, limit: number, afterSeq?: number): Promise<StoredMessage[]>;

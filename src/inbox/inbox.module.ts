@@ -2,7 +2,10 @@ import { join } from 'node:path';
 import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { B2cModule } from '../b2c/b2c.module';
 import { GatewayConfig } from '../config/gateway-config';
+import { POSTGRES_DATABASE } from '../storage/storage.module';
+import type { PostgresDatabase } from '../storage/postgres/postgres-database';
 import { DeliveryWorker } from './delivery-worker';
+import { PostgresInboxStore } from './drivers/postgres/postgres-inbox.store';
 import { SqliteInboxStore } from './drivers/sqlite/sqlite-inbox.store';
 import { INBOX_STORE, type InboxStore } from './inbox-store.port';
 import { InboxService } from './inbox.service';
@@ -14,13 +17,21 @@ export const INBOX_FILE = 'inbox.sqlite';
   providers: [
     {
       provide: INBOX_STORE,
-      useFactory: (config: GatewayConfig): Promise<InboxStore> =>
-        SqliteInboxStore.open({
+      useFactory: async (
+        config: GatewayConfig,
+        database: PostgresDatabase | null,
+      ): Promise<InboxStore> => {
+        const { groupCommitMaxBatch, groupCommitWindowMs } = config.storage;
+        if (database) {
+          return new PostgresInboxStore(database, { groupCommitMaxBatch, groupCommitWindowMs });
+        }
+        return SqliteInboxStore.open({
           file: join(config.storage.dataDir, INBOX_FILE),
-          groupCommitMaxBatch: config.storage.groupCommitMaxBatch,
-          groupCommitWindowMs: config.storage.groupCommitWindowMs,
-        }),
-      inject: [GatewayConfig],
+          groupCommitMaxBatch,
+          groupCommitWindowMs,
+        });
+      },
+      inject: [GatewayConfig, POSTGRES_DATABASE],
     },
     DeliveryWorker,
     InboxService,

@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { InboundMessage } from '../vendors/inbound-message';
-import { DeliveryWorker } from './delivery-worker';
 import { SignatureRejectedError } from '../common/problem/gateway-error';
 import {
   INBOX_STORE,
@@ -9,13 +8,10 @@ import {
   type ReplayClaim,
 } from './inbox-store.port';
 
-/** The durable accept step of a webhook: commit, then wake the worker. */
+/** The durable accept step of a webhook: the store commits, and wakes the workers itself. */
 @Injectable()
 export class InboxService {
-  constructor(
-    @Inject(INBOX_STORE) private readonly store: InboxStore,
-    private readonly worker: DeliveryWorker,
-  ) {}
+  constructor(@Inject(INBOX_STORE) private readonly store: InboxStore) {}
 
   /** Throws SignatureRejectedError when `replay` names a key already claimed (a replay). */
   async accept(messages: readonly InboundMessage[], replay?: ReplayClaim): Promise<AcceptResult> {
@@ -23,7 +19,6 @@ export class InboxService {
     if (result.replayed) {
       throw new SignatureRejectedError('replayed request: its nonce was already used');
     }
-    if (result.outcomes.includes('stored')) this.worker.notify();
     return result;
   }
 }

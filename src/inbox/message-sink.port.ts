@@ -21,6 +21,11 @@ export interface DeliveryFailure {
    * is unknown, so that it has finished at B2C before the next attempt looks for it.
    */
   notBeforeMs?: number;
+  /**
+   * The far side did not act on the request (B2C throttled it) or it never left (the outbound
+   * allowlist refused it): a create that failed so cannot have made anything to look for.
+   */
+  notProcessed?: boolean;
 }
 
 /** A failed delivery attempt; the worker retries or dead-letters according to `failure`. */
@@ -32,6 +37,15 @@ export class DeliveryError extends Error {
     super(message);
     this.name = 'DeliveryError';
   }
+}
+
+/**
+ * An attempt cut short before its call was sent, because the gateway is stopping (e.g. while it
+ * waited for a pause B2C asked for). Not a failure: no attempt is counted, the message is left
+ * for the next process.
+ */
+export class DeliveryAbortedError extends Error {
+  override name = 'DeliveryAbortedError';
 }
 
 /** Where stored messages go: the B2C incident service implements it. */

@@ -107,8 +107,8 @@ describe('GatewayMetrics (real SQLite inbox)', () => {
     await store.accept([message('SM1'), message('SM2')]);
     expect(await backlog()).toEqual({ pending: 2, delivered: 0, skipped: 0, dead: 0 });
 
-    const [first] = await store.due(Date.now(), 1, new Set());
-    await store.markDelivered(first.seq, 'delivered', { incidentId: 7 });
+    const [first] = await store.claim('gateway-a', 1, 30_000);
+    await store.markDelivered(first.lease, 'delivered', { incidentId: 7 });
     expect(await backlog()).toEqual({ pending: 1, delivered: 1, skipped: 0, dead: 0 });
   });
 

@@ -1,25 +1,37 @@
 import { Module } from '@nestjs/common';
-import { ThrottlerModule } from '@nestjs/throttler';
+import { ThrottlerModule, type ThrottlerStorage } from '@nestjs/throttler';
 import type { FastifyRequest } from 'fastify';
+import { rememberedClientOf } from '../allowlist/inbound/forwarded-client';
 import { GatewayConfig } from '../config/gateway-config';
 import { WebhookThrottlerGuard } from './webhook-throttler.guard';
-import { WindowCounterStorage } from './window-counter.storage';
+import { THROTTLE_STORAGE, ThrottleStorageModule } from './throttle-storage.module';
 
 /** Routable vendor names; anything else shares one bucket, so made-up names add no keys. */
 const VENDOR_NAME = /^[a-z0-9-]{1,64}$/;
 
 /**
- * Rate limits for webhooks, from `throttle.*`. Counters live in memory, per process; the Redis
- * scale-out in DESIGN.md gives the throttler its Redis storage.
+ * The client as the inbound allow guard (a global guard, so it runs first) read it: through
+ * trusted proxies only, and a broken X-Forwarded-For chain is one shared unknown source. Should
+ * that guard not have run, the socket's peer: never a forwarded address nobody checked.
+ */
+function sourceOf(request: Record<string, unknown>): string {
+  const reading = rememberedClientOf(request as unknown as FastifyRequest);
+  return reading ? (reading.client ?? '(unknown)') : String(request.ip);
+}
+
+/**
+ * Rate limits for webhooks, from `throttle.*`. Counters live where `throttle.storage` says: in
+ * memory (each limit per instance) or in Redis (each limit across instances).
  */
 @Module({
   imports: [
     ThrottlerModule.forRootAsync({
-      inject: [GatewayConfig],
-      useFactory: (config: GatewayConfig) => ({
+      imports: [ThrottleStorageModule],
+      inject: [GatewayConfig, THROTTLE_STORAGE],
+      useFactory: (config: GatewayConfig, storage: ThrottlerStorage) => ({
         // Rate headers on every webhook would only cost bytes; the 429 carries Retry-After.
         setHeaders: false,
-        storage: new WindowCounterStorage(),
+        storage,
         // The tracker already names the throttler's dimension; the default key is a SHA-256 of
         // class, handler and tracker, computed twice per webhook for nothing.
         generateKey: (_context: unknown, tracker: string, throttler: string) =>
@@ -30,8 +42,7 @@ const VENDOR_NAME = /^[a-z0-9-]{1,64}$/;
             name: 'source',
             ttl: config.throttle.windowMs,
             limit: config.throttle.perSource,
-            // request.ip honours X-Forwarded-For only from trusted proxies (app.factory.ts).
-            getTracker: (request: Record<string, unknown>) => `source:${String(request.ip)}`,
+            getTracker: (request: Record<string, unknown>) => `source:${sourceOf(request)}`,
           },
           {
             name: 'vendor',

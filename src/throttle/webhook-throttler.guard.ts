@@ -1,6 +1,7 @@
 import { type ExecutionContext, Injectable } from '@nestjs/common';
 import { ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { rememberedClientOf } from '../allowlist/inbound/forwarded-client';
 import { GatewayError, ProblemCode } from '../common/problem/gateway-error';
 
 /**
@@ -51,7 +52,7 @@ export class WebhookThrottlerGuard extends ThrottlerGuard {
     );
     error.logDetails = {
       throttle: { tracker: detail.tracker, limit: detail.limit, ttlMs: detail.ttl },
-      client: request.ip,
+      client: rememberedClientOf(request)?.client,
     };
     return Promise.reject(error);
   }

@@ -1,12 +1,14 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayConfig } from '../config/gateway-config';
 import { GatewayError, ProblemCode } from '../common/problem/gateway-error';
+import { undecodedContentCodings } from './content-encoding';
 import { VendorRegistry } from './vendor-registry';
 import './webhook-context';
 
 /**
- * First step of a webhook: the vendor must be enabled (404) and send one of its media types (415).
+ * First step of a webhook: the vendor must be enabled (404) and send one of its media types,
+ * unencoded (415): nothing is verified nor stored before this.
  * It also freezes what the vendor module will see, with the URL rebuilt from the configured
  * public base URL, since the signature covers the URL the vendor called.
  */
@@ -35,6 +37,15 @@ export class VendorRequestGuard implements CanActivate {
       throw new GatewayError(
         ProblemCode.UnsupportedMediaType,
         `${name} webhooks must be ${enabled.vendor.contentTypes.join(' or ')}, not ${contentType || 'without a content type'}`,
+      );
+    }
+    const codings = undecodedContentCodings(request.headers['content-encoding']);
+    if (codings.length > 0) {
+      // RFC 9110 §15.5.16: a 415 for a content coding names the codings that would do.
+      void context.switchToHttp().getResponse<FastifyReply>().header('accept-encoding', 'identity');
+      throw new GatewayError(
+        ProblemCode.UnsupportedMediaType,
+        `${name} webhooks must not be encoded; Content-Encoding ${codings.join(', ')} is not decoded here`,
       );
     }
     const queryAt = request.url.indexOf('?');

@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { allowOutbound } from './allow-outbound';
+import { storageEnv } from './test-storage';
 
 export const TEST_PUBLIC_BASE_URL = 'https://gateway.example.com';
 export const TEST_B2C_USERNAME = 'integration';
@@ -32,6 +33,7 @@ export function gatewayEnv(options: GatewayEnvOptions): Record<string, string> {
     WORKER_POLL_INTERVAL_MS: '100',
     LOG_LEVEL: 'info',
     ...allowOutbound([options.emulatorUrl]),
+    ...storageEnv(),
     ...options.extra,
   };
 }

@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../../src/app.factory';
+import { prepareStorage } from './test-storage';
 
 export interface InProcessGateway {
   app: NestFastifyApplication;
@@ -14,6 +15,7 @@ export async function startInProcessGateway(
   env: Record<string, string>,
 ): Promise<InProcessGateway> {
   const logs: Record<string, unknown>[] = [];
+  await prepareStorage(env);
   const app = await createApp({
     env,
     logDestination: {

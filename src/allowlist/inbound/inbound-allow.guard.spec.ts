@@ -66,8 +66,8 @@ async function start(trustedProxies: string[]): Promise<Running> {
 
   const app = await NestFactory.create<NestFastifyApplication>(
     TestAppModule,
-    // As the gateway will be wired: Fastify believes X-Forwarded-For only from these peers.
-    new FastifyAdapter({ trustProxy: trustedProxies.length > 0 ? trustedProxies : false }),
+    // As the gateway is wired: Fastify reads no forwarding header; the guard reads X-Forwarded-For.
+    new FastifyAdapter({ trustProxy: false }),
     { logger: false },
   );
   const refusals = new RecordingProblemFilter();
@@ -155,6 +155,16 @@ describe('InboundAllowGuard over a real Fastify socket', () => {
       });
       expect(response.status).toBe(403);
       expect(lastDecision(running)).toMatchObject({ address: '192.0.2.1' });
+    });
+
+    it('counts the client as unknown when the chain holds an empty element', async () => {
+      for (const chain of ['203.0.113.9,,', '203.0.113.9, ,', '', '203.0.113.9,junk']) {
+        const response = await post(running.url, '/vendors/twilio/webhook', {
+          'x-forwarded-for': chain,
+        });
+        expect(response.status).toBe(403);
+        expect(lastDecision(running)).toMatchObject({ reason: 'malformed-address' });
+      }
     });
 
     it('believes the VCN OCID header from the trusted proxy', async () => {

@@ -1,15 +1,17 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { SourceNotAllowedError } from '../../common/problem/gateway-error';
+import { clientOf } from './forwarded-client';
 import { InboundAllowService } from './inbound-allow.service';
 import { INBOUND_TRUSTED_PROXIES } from './inbound-allow.tokens';
 import { isTrustedPeer, type TrustedProxies } from './trusted-proxies';
 
 /**
- * Step 1 of a webhook: the inbound allow rules. The client address is `request.ip`, which Fastify
- * takes from X-Forwarded-For only when the peer is a trusted proxy (its `trustProxy` setting).
- * The VCN OCID header is read only when the TCP peer itself is a trusted proxy: from anyone
- * else it is ignored, so setting it gains nothing.
+ * Step 1 of a webhook: the inbound allow rules. The client address is read by `clientOf`: the
+ * socket's peer, or X-Forwarded-For hop by hop through trusted proxies only, with a broken
+ * element making the client unknown (denied wherever a rule covers the path). The VCN OCID
+ * header is read only when the TCP peer itself is a trusted proxy: from anyone else it is
+ * ignored, so setting it gains nothing.
  *
  * A refusal is a SourceNotAllowedError (403) with a short message; the whole decision goes to
  * `logDetails`, for the log only.
@@ -29,12 +31,18 @@ export class InboundAllowGuard implements CanActivate {
       // Repeated headers are ambiguous (which hop added which?): none is believed.
       if (typeof header === 'string') vcnOcid = header.trim();
     }
-    const decision = this.allow.decide({ path: request.url, address: request.ip, vcnOcid });
+    const reading = clientOf(request, this.trustedProxies);
+    const decision = this.allow.decide({
+      path: request.url,
+      // An unknown client is judged by the element that broke the chain: never an address.
+      address: reading.client ?? reading.unreadable ?? '',
+      vcnOcid,
+    });
     if (decision.allowed) return true;
     const error = new SourceNotAllowedError(
       'the request does not come from a source allowed to call this path',
     );
-    error.logDetails = { decision };
+    error.logDetails = { decision, ...(reading.hops > 0 ? { forwarded: reading } : {}) };
     throw error;
   }
 }

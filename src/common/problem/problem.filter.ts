@@ -1,10 +1,18 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, Logger, Optional } from '@nestjs/common';
+import {
+  type ArgumentsHost,
+  Catch,
+  type ExceptionFilter,
+  Inject,
+  Logger,
+  Optional,
+} from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { rememberedClientOf } from '../../allowlist/inbound/forwarded-client';
 import { GatewayMetrics } from '../../metrics/gateway-metrics';
 import { GatewayError, ProblemCode } from './gateway-error';
 import { problemType, toProblem } from './problem';
 import { reasonOf, referenceIdFor } from './reference-id';
-import { RefusalLog } from './refusal-log';
+import { REFUSAL_LOG, type RefusalLog } from './refusal-log.port';
 
 /** Seconds a vendor is asked to wait before retrying when the store cannot commit. */
 const STORE_RETRY_AFTER_SECONDS = 5;
@@ -24,7 +32,7 @@ export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('Refusal');
 
   constructor(
-    @Optional() private readonly refusals?: RefusalLog,
+    @Optional() @Inject(REFUSAL_LOG) private readonly refusals?: RefusalLog,
     @Optional() private readonly metrics?: GatewayMetrics,
   ) {}
 
@@ -43,7 +51,9 @@ export class ProblemFilter implements ExceptionFilter {
       status: problem.status,
       problem: problem.code,
       detail: problem.detail,
-      client: request.ip,
+      // The client as the allow guard read it (X-Forwarded-For through trusted proxies); before
+      // that guard ran, only the socket's peer is known.
+      client: (rememberedClientOf(request) ?? { client: request.ip }).client,
       peer: request.socket?.remoteAddress,
       ...(exception instanceof GatewayError ? exception.logDetails : undefined),
     };

@@ -37,8 +37,10 @@ export function statusAndTitle(code: ProblemCode): [number, string] {
       return [401, 'Admin authentication required'];
     case ProblemCode.Throttled:
       return [429, 'Too many requests'];
+    // The gateway's own allowlist refused a call the request needs (an SNS SubscribeURL): a
+    // configuration refusal no retry changes, so a 4xx, which SNS does not retry (a 5xx it would).
     case ProblemCode.OutboundRefused:
-      return [502, 'Outbound target refused'];
+      return [403, 'Outbound target refused'];
     case ProblemCode.UpstreamTimeout:
       return [504, 'Upstream timeout'];
     case ProblemCode.Internal:

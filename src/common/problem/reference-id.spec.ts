@@ -9,7 +9,6 @@ import {
   requestIdGenerator,
 } from './reference-id';
 import { lookUpReference } from './reference-lookup';
-import { RefusalLog } from './refusal-log';
 
 describe('reference ids', () => {
   it('decodes the seed’s example: reason 18, instance, time', () => {
@@ -67,13 +66,5 @@ describe('reference ids', () => {
     ]);
     expect(found?.lines).toEqual([mine]);
     expect(lookUpReference('nope', [])).toBeUndefined();
-  });
-
-  it('keeps the latest refusals, bounded', () => {
-    const log = new RefusalLog();
-    for (let i = 0; i < 10_005; i++) log.record(`203.${INSTANCE_ID}.1.${i.toString(16)}`, { i });
-    expect(log.size).toBe(10_000);
-    expect(log.find(`203.${INSTANCE_ID}.1.0`)).toBeUndefined();
-    expect(log.find(`203.${INSTANCE_ID}.1.${(10_004).toString(16)}`)).toEqual({ i: 10_004 });
   });
 });

@@ -5,9 +5,11 @@ import { B2cReachability } from './b2c-reachability';
 /** A probe whose calls the test ends by hand, with a clock the test moves. */
 function setup(options: Partial<ReadinessOptions> = {}) {
   let now = 1_000_000;
+  let pausedUntil = 0;
   const calls: { resolve: () => void; reject: (error: Error) => void }[] = [];
   const probe: B2cProbe = {
     call: () => new Promise<void>((resolve, reject) => calls.push({ resolve, reject })),
+    pausedUntil: () => pausedUntil,
   };
   const reachability = new B2cReachability(probe, {
     b2cCacheMs: 5_000,
@@ -20,6 +22,8 @@ function setup(options: Partial<ReadinessOptions> = {}) {
     reachability,
     calls,
     advance: (ms: number) => (now += ms),
+    /** B2C asked for a pause of `ms` from now. */
+    pauseFor: (ms: number) => (pausedUntil = now + ms),
   };
 }
 
@@ -90,5 +94,74 @@ describe('B2cReachability', () => {
     await flush();
     expect((await reachability.check()).state).toBe('down');
     expect(calls).toHaveLength(2);
+  });
+
+  describe('while B2C asked for a pause', () => {
+    it('reports the last result and when the pause ends without calling B2C, then calls again', async () => {
+      const { reachability, calls, advance, pauseFor } = setup();
+      const first = reachability.check();
+      await flush();
+      calls[0].resolve();
+      expect((await first).state).toBe('up');
+
+      advance(5_000);
+      const until = pauseFor(3_000);
+      const paused = await reachability.check();
+      expect(paused).toMatchObject({
+        state: 'up',
+        pausedUntil: new Date(until).toISOString(),
+        ageMs: 5_000,
+      });
+      expect(paused.callUnderWay).toBeUndefined();
+      advance(2_999);
+      await reachability.check();
+      expect(calls).toHaveLength(1);
+
+      advance(1);
+      const after = reachability.check();
+      await flush();
+      expect(calls).toHaveLength(2);
+      calls[1].resolve();
+      expect(await after).not.toHaveProperty('pausedUntil');
+    });
+
+    it('says until when in the report of the very call B2C throttled', async () => {
+      const { reachability, calls, pauseFor } = setup();
+      const check = reachability.check();
+      await flush();
+      const until = pauseFor(2_000);
+      calls[0].reject(new Error('B2C GET /queryResults throttled'));
+      expect(await check).toMatchObject({
+        state: 'down',
+        pausedUntil: new Date(until).toISOString(),
+      });
+    });
+
+    it('keeps a failure as the last result rather than claiming B2C is up', async () => {
+      const { reachability, calls, advance, pauseFor } = setup();
+      const first = reachability.check();
+      await flush();
+      calls[0].reject(new Error('B2C GET /queryResults throttled'));
+      await first;
+      advance(6_000);
+      pauseFor(1_000);
+      expect(await reachability.check()).toMatchObject({
+        state: 'down',
+        lastError: { message: 'B2C GET /queryResults throttled' },
+      });
+      expect(calls).toHaveLength(1);
+    });
+
+    it('answers at once, degraded, before any result', async () => {
+      const { reachability, calls, pauseFor } = setup({ b2cWaitMs: 60_000 });
+      const until = pauseFor(2_000);
+      expect(await reachability.check()).toMatchObject({
+        state: 'degraded',
+        critical: false,
+        pausedUntil: new Date(until).toISOString(),
+        reason: expect.stringContaining('pause'),
+      });
+      expect(calls).toHaveLength(0);
+    });
   });
 });

@@ -15,6 +15,9 @@ interface ProbeResult {
  * number of probes: a fresh result is reused, and probes that find none share the one call under
  * way. A probe waits for that call at most `b2cWaitMs`, then reports the previous result.
  *
+ * While B2C's pause lasts (it throttled, see B2cFlowControl) no call is made: it would only wait
+ * for the pause's end, holding the probe. The previous result is reported, with the pause's end.
+ *
  * Not critical: B2C being down degrades readiness but leaves the gateway ready, because intake
  * does not need B2C (see README.md in this folder).
  */
@@ -33,12 +36,20 @@ export class B2cReachability {
   ) {}
 
   async check(): Promise<CheckReport> {
+    if (this.pauseEnd() !== undefined) return this.report(this.inFlight !== undefined);
     let underWay = false;
     if (!this.fresh()) {
       const call = (this.inFlight ??= this.call().finally(() => (this.inFlight = undefined)));
       underWay = (await settledWithin(call, this.options.b2cWaitMs)) === undefined;
     }
+    // The call may have been the one B2C throttled: the report then says until when.
     return this.report(underWay);
+  }
+
+  /** The end of B2C's pause while it lasts (epoch ms). */
+  private pauseEnd(): number | undefined {
+    const until = this.probe.pausedUntil();
+    return until > this.options.now() ? until : undefined;
   }
 
   private fresh(): boolean {
@@ -64,12 +75,24 @@ export class B2cReachability {
 
   private report(underWay: boolean): CheckReport {
     const last = this.last;
+    const pausedUntil = this.pauseEnd();
     const details = {
       critical: false,
       ...(this.lastFailure ? { lastError: this.lastFailure } : {}),
       lastSuccessAt: iso(this.lastSuccessAt),
       ...(underWay ? { callUnderWay: true } : {}),
+      ...(pausedUntil !== undefined ? { pausedUntil: iso(pausedUntil) } : {}),
     };
+    if (!last && pausedUntil !== undefined) {
+      // B2C answered (it asked for the pause), but whether a call of ours would succeed is not
+      // known yet.
+      return {
+        state: 'degraded',
+        latencyMs: 0,
+        ...details,
+        reason: `B2C asked for a pause until ${iso(pausedUntil)}; not called before then`,
+      };
+    }
     if (!last) {
       // The first call is still running: reachability is not known, so not claimed.
       return {

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import type { RetryConfiguration } from 'oci-common';
 import type { SecretsClient } from 'oci-secrets';
 import type { OutboundGuard } from '../../allowlist/outbound/outbound-guard';
@@ -12,6 +13,7 @@ import {
   type OciCommon,
 } from './oci-authentication';
 import { OciSignedHttpClient } from './oci-signed-http-client';
+import { tokenRequestsOutsideGuard } from './oci-token-requests';
 import { DirectVaultTransport } from './vault-transport';
 import { checkVaultTarget } from './vault-outbound-policy';
 
@@ -19,6 +21,8 @@ import { checkVaultTarget } from './vault-outbound-policy';
 const SECRET_OCID = /^ocid1\.vaultsecret\.[a-z0-9-]+\.[a-z0-9-]*\.[a-z0-9._-]+$/i;
 /** Longest wait between the SDK's own attempts; the cache retries later anyway. */
 const MAX_RETRY_DELAY_SECONDS = 2;
+
+const logger = new Logger('OciVault');
 
 export interface OciVaultReaderOptions {
   settings: OciVaultSettings;
@@ -100,6 +104,14 @@ export class OciVaultReader {
       import('oci-secrets'),
     ]);
     const provider = await buildOciAuthentication(prepareOciAuthentication(settings, oci));
+    const unguarded = tokenRequestsOutsideGuard(settings.auth);
+    if (unguarded.length > 0) {
+      // Said once, so an admin reading egress rules knows these do not come from the allowlist.
+      logger.log(
+        `OCI authentication ${settings.auth}: the OCI SDK fetches its tokens itself, outside the ` +
+          `outbound allowlist, from ${[...new Set(unguarded.map((request) => request.url))].join(', ')}`,
+      );
+    }
     const transport =
       this.options.outbound ?? new DirectVaultTransport(production, settings.timeoutMs);
     // Only one of authenticationDetailsProvider and httpClient may be given; ours signs itself.

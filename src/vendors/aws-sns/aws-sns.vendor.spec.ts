@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import type {
@@ -13,6 +14,7 @@ import {
   SignatureRejectedError,
   UnprocessablePayloadError,
 } from '../../common/problem/gateway-error';
+import { toProblem } from '../../common/problem/problem';
 import { assertValidMessages } from '../inbound-message.validation';
 import type { VendorServices, WebhookRequest } from '../webhook-vendor';
 import { forgetSigningCertificates } from './aws-sns-certificates';
@@ -455,6 +457,33 @@ describe('AwsSnsVendor: subscriptions', () => {
     await expect(vendor.parse(request(confirmation), settings, down.services)).rejects.toThrow(
       OutboundFailedError,
     );
+  });
+
+  it('answers a SubscribeURL the outbound allowlist refuses with a 4xx SNS does not retry, and logs the host to list', async () => {
+    // As the guard refuses it when only the certificate path is listed (a URL prefix).
+    const refusal = new OutboundRefusedError(
+      'https://sns.us-east-1.amazonaws.com/',
+      'path / is not under a listed URL prefix for sns.us-east-1.amazonaws.com',
+    );
+    const { services } = servicesServing([[confirmation.SubscribeURL, () => refusal]]);
+    const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    try {
+      const error: unknown = await vendor.parse(request(confirmation), settings, services).then(
+        () => undefined,
+        (thrown: unknown) => thrown,
+      );
+      expect(error).toBe(refusal);
+      // AWS retries only answers outside 200-499 (and time-outs); this one would never change.
+      expect(toProblem(error)).toMatchObject({ status: 403, code: 'outbound-refused' });
+      expect(logged).toHaveBeenCalledTimes(1);
+      const [line] = logged.mock.calls[0] as [Record<string, unknown>];
+      expect(line).toMatchObject({ host: 'sns.us-east-1.amazonaws.com', topicArn: TEST_TOPIC_ARN });
+      expect(String(line.msg)).toContain(
+        'Add sns.us-east-1.amazonaws.com to ALLOWLIST_OUTBOUND_TARGETS',
+      );
+    } finally {
+      logged.mockRestore();
+    }
   });
 
   it('verifies an UnsubscribeConfirmation and ignores it without any call', async () => {

@@ -86,7 +86,7 @@ export class AwsSnsVendor implements WebhookVendor<AwsSnsSettings> {
     const envelope = readSnsEnvelope(request);
     if (envelope.Type === SNS_NOTIFICATION) return [parseTwoWaySms(envelope, request.receivedAt)];
     if (envelope.Type === SNS_SUBSCRIPTION_CONFIRMATION && envelope.SubscribeURL !== undefined) {
-      await confirmSubscription(envelope.SubscribeURL, services.http);
+      await confirmSubscription(envelope.SubscribeURL, services.http, envelope.TopicArn);
     }
     return [];
   }

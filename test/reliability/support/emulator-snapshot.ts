@@ -5,11 +5,13 @@ export interface EmulatorSnapshot {
   incidentsBySid: Map<string, number[]>;
   /** Incidents whose note carries no gateway marker (there should be none). */
   unmarked: number[];
+  /** Incident ids of other vendors' messages, per "vendor/messageId" (the marker's words). */
+  otherVendors: Map<string, number[]>;
   /** Contact ids per phone number. */
   contactsByPhone: Map<string, number[]>;
 }
 
-const MARKER = /^gateway-message: twilio\/(\S+)$/;
+const MARKER = /^gateway-message: ([a-z0-9-]+)\/(\S+)$/;
 /** Thread reads at once: enough to be quick, few enough not to swamp the in-process emulator. */
 const PARALLEL_READS = 16;
 
@@ -22,14 +24,24 @@ export async function readEmulator(control: EmulatorControl): Promise<EmulatorSn
   const incidents = await control.incidents();
   const incidentsBySid = new Map<string, number[]>();
   const unmarked: number[] = [];
+  const otherVendors = new Map<string, number[]>();
   await forEachLimited(incidents, PARALLEL_READS, async (incident) => {
     const threads = await control.threads(incident.id);
-    const sids = threads
-      .map((thread) => MARKER.exec(thread.text.split('\n', 1)[0])?.[1])
-      .filter((sid): sid is string => sid !== undefined);
-    if (sids.length === 0) unmarked.push(incident.id);
-    for (const sid of new Set(sids)) {
+    const markers = threads
+      .map((thread) => MARKER.exec(thread.text.split('\n', 1)[0]))
+      .filter((match): match is RegExpExecArray => match !== null);
+    if (markers.length === 0) unmarked.push(incident.id);
+    const sids = new Set(markers.filter(([, vendor]) => vendor === 'twilio').map(([, , id]) => id));
+    for (const sid of sids) {
       incidentsBySid.set(sid, [...(incidentsBySid.get(sid) ?? []), incident.id]);
+    }
+    const others = new Set(
+      markers
+        .filter(([, vendor]) => vendor !== 'twilio')
+        .map(([, vendor, id]) => `${vendor}/${id}`),
+    );
+    for (const key of others) {
+      otherVendors.set(key, [...(otherVendors.get(key) ?? []), incident.id]);
     }
   });
   const contactsByPhone = new Map<string, number[]>();
@@ -38,7 +50,7 @@ export async function readEmulator(control: EmulatorControl): Promise<EmulatorSn
       contactsByPhone.set(phone.number, [...(contactsByPhone.get(phone.number) ?? []), contact.id]);
     }
   }
-  return { incidentsBySid, unmarked, contactsByPhone };
+  return { incidentsBySid, unmarked, otherVendors, contactsByPhone };
 }
 
 async function forEachLimited<T>(

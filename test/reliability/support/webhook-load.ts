@@ -17,6 +17,13 @@ export interface SentWebhook {
 export interface LoadOptions {
   /** The gateway's origin; its port stays the same across restarts. */
   gatewayUrl: string;
+  /**
+   * Several gateway processes (gatewayUrl is then ignored): each webhook starts at the next one
+   * in turn and each re-send of it goes to the one after, so a vendor retry reaches another process.
+   */
+  gatewayUrls?: readonly string[];
+  /** Index of the first sender's phone number, so loads in one test use different senders. */
+  firstSender?: number;
   /** Concurrent senders; each has its own phone number and sends one webhook at a time. */
   senders: number;
   /** Pause of each sender between two messages, to keep the drain short. */
@@ -38,7 +45,7 @@ export interface LoadSummary {
 /** Per request: a stuck gateway must not stall a sender forever. */
 const REQUEST_TIMEOUT_MS = 10_000;
 /** Valid US numbers (libphonenumber), one per sender. */
-const senderPhone = (index: number) => `+1415555${(2600 + index).toString()}`;
+export const senderPhone = (index: number) => `+1415555${(2600 + index).toString()}`;
 
 /**
  * Concurrent vendors posting unique, correctly signed Twilio SMS webhooks. Like a vendor, a sender
@@ -48,13 +55,18 @@ const senderPhone = (index: number) => `+1415555${(2600 + index).toString()}`;
 export class WebhookLoad {
   readonly webhooks = new Map<string, SentWebhook>();
   /** Every send in time order, to tell what the gateway answered during a fault window. */
-  readonly sendLog: { at: number; outcome: string }[] = [];
+  readonly sendLog: { at: number; outcome: string; target: string }[] = [];
   private running = false;
   private senders: Promise<void>[] = [];
   private readonly runId = randomBytes(6).toString('hex');
   private sequence = 0;
+  private readonly targets: readonly string[];
+  /** Gateway the next webhook is first sent to (an index into targets). */
+  private nextTarget = 0;
 
-  constructor(private readonly options: LoadOptions) {}
+  constructor(private readonly options: LoadOptions) {
+    this.targets = options.gatewayUrls?.length ? options.gatewayUrls : [options.gatewayUrl];
+  }
 
   start(): void {
     if (this.running) return;
@@ -90,43 +102,83 @@ export class WebhookLoad {
     return { sent: this.webhooks.size, acked, unacked: this.webhooks.size - acked, outcomes };
   }
 
+  /**
+   * One new webhook from `from`, sent like a vendor (re-sent until a 2xx, at most maxSends
+   * times) whether or not the load is running; recorded, so the invariant covers it.
+   */
+  async sendOne(from: string): Promise<SentWebhook> {
+    const webhook = this.newWebhook(from);
+    await this.sendUntilAcked(webhook, () => true);
+    return webhook;
+  }
+
+  /** One new webhook sent once to each of `gatewayUrls` in order, however they answer. */
+  async sendToEach(from: string, gatewayUrls: readonly string[]): Promise<SentWebhook> {
+    const webhook = this.newWebhook(from);
+    const signed = this.sign(webhook);
+    for (const url of gatewayUrls) this.note(webhook, await this.post(url, signed));
+    return webhook;
+  }
+
   private async send(index: number): Promise<void> {
-    const from = senderPhone(index);
+    const from = senderPhone((this.options.firstSender ?? 0) + index);
     while (this.running) {
-      const messageSid = this.nextSid();
-      const webhook: SentWebhook = { messageSid, from, outcomes: [], acked: false };
-      this.webhooks.set(messageSid, webhook);
-      const signed = signedTwilioRequest({
-        authToken: TWILIO_TEST_AUTH_TOKEN,
-        url: TEST_PUBLIC_BASE_URL + WEBHOOK_PATH,
-        params: smsParams(messageSid, { From: from, Body: `reliability ${messageSid}` }),
-      });
-      for (let sends = 1; sends <= this.options.maxSends && this.running; sends += 1) {
-        const outcome = await this.post(signed.headers, signed.body);
-        webhook.outcomes.push(outcome);
-        this.sendLog.push({ at: Date.now(), outcome });
-        if (/^2\d\d$/.test(outcome)) {
-          webhook.acked = true;
-          break;
-        }
-        await sleep(Math.min(1000, this.options.retryDelayMs * sends));
-      }
+      await this.sendUntilAcked(this.newWebhook(from), () => this.running);
       await sleep(this.options.pauseMs);
     }
   }
 
-  private async post(headers: Record<string, string>, body: Buffer): Promise<string> {
+  private newWebhook(from: string): SentWebhook {
+    const messageSid = this.nextSid();
+    const webhook: SentWebhook = { messageSid, from, outcomes: [], acked: false };
+    this.webhooks.set(messageSid, webhook);
+    return webhook;
+  }
+
+  private sign(webhook: SentWebhook): { headers: Record<string, string>; body: Buffer } {
+    const { messageSid, from } = webhook;
+    return signedTwilioRequest({
+      authToken: TWILIO_TEST_AUTH_TOKEN,
+      url: TEST_PUBLIC_BASE_URL + WEBHOOK_PATH,
+      params: smsParams(messageSid, { From: from, Body: `reliability ${messageSid}` }),
+    });
+  }
+
+  private async sendUntilAcked(webhook: SentWebhook, keepGoing: () => boolean): Promise<void> {
+    const signed = this.sign(webhook);
+    const first = this.nextTarget;
+    this.nextTarget = (this.nextTarget + 1) % this.targets.length;
+    for (let sends = 1; sends <= this.options.maxSends && keepGoing(); sends += 1) {
+      const target = this.targets[(first + sends - 1) % this.targets.length];
+      if (this.note(webhook, await this.post(target, signed))) break;
+      await sleep(Math.min(1000, this.options.retryDelayMs * sends));
+    }
+  }
+
+  /** Records one answer; true when it was a 2xx. */
+  private note(webhook: SentWebhook, sent: { outcome: string; target: string }): boolean {
+    webhook.outcomes.push(sent.outcome);
+    this.sendLog.push({ at: Date.now(), ...sent });
+    if (!/^2\d\d$/.test(sent.outcome)) return false;
+    webhook.acked = true;
+    return true;
+  }
+
+  private async post(
+    target: string,
+    signed: { headers: Record<string, string>; body: Buffer },
+  ): Promise<{ outcome: string; target: string }> {
     try {
-      const response = await fetch(this.options.gatewayUrl + WEBHOOK_PATH, {
+      const response = await fetch(target + WEBHOOK_PATH, {
         method: 'POST',
-        headers,
-        body,
+        headers: signed.headers,
+        body: signed.body,
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
       await response.arrayBuffer();
-      return String(response.status);
+      return { outcome: String(response.status), target };
     } catch (error) {
-      return networkErrorCode(error);
+      return { outcome: networkErrorCode(error), target };
     }
   }
 }

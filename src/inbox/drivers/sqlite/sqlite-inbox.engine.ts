@@ -2,8 +2,19 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { InboxCounts, MessageState } from '../../inbox-store.port';
-import type { InboxQuery, InboxWrite } from './sqlite-inbox.protocol';
-import { INBOX_SCHEMA } from './sqlite-inbox.schema';
+import { SQLITE_INBOX_MIGRATIONS } from './sqlite-inbox.migrations';
+import type { InboxQuery, InboxWrite, LeaseRef, MessageRow } from './sqlite-inbox.protocol';
+import { migrateSqlite } from './sqlite-migrator';
+
+/** Due rows read past leased senders before a claim gives up on finding more. */
+const CLAIM_SCAN_LIMIT = 10_000;
+const CLAIM_PAGE = 256;
+
+interface SenderLeaseRow {
+  seq: number;
+  token: number;
+  expires_at: number;
+}
 
 /** Thrown at start-up when another process holds the inbox file. */
 export class InboxLockedError extends Error {
@@ -27,7 +38,7 @@ export class SqliteInboxEngine {
       this.db.pragma('locking_mode = EXCLUSIVE');
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = FULL');
-      this.db.exec(INBOX_SCHEMA);
+      migrateSqlite(this.db, SQLITE_INBOX_MIGRATIONS);
     } catch (error) {
       this.db.close();
       if ((error as { code?: string }).code === 'SQLITE_BUSY') {
@@ -46,8 +57,6 @@ export class SqliteInboxEngine {
   query(query: InboxQuery): unknown {
     const s = this.statements;
     switch (query.op) {
-      case 'due':
-        return s.due.all(query.now, query.limit);
       case 'nextDue':
         return (s.nextDue.get() as { at: number | null }).at ?? undefined;
       case 'get':
@@ -88,14 +97,32 @@ export class SqliteInboxEngine {
         return write.rows.map((row) =>
           s.insert.run({ ...row, now: write.now }).changes === 1 ? 'stored' : 'duplicate',
         );
+      case 'claim':
+        return this.claim(write.owner, write.limit, write.now + write.leaseMs, write.now);
+      case 'renew': {
+        const renewed = s.renew.run(write.expiresAt, fence(write.lease)).changes;
+        if (renewed === 1) s.renewSender.run(write.expiresAt, write.lease.seq, write.lease.token);
+        return renewed;
+      }
+      case 'release':
+        return this.endLease(write.lease, s.release.run(fence(write.lease)).changes);
       case 'checkpoint':
-        return s.checkpoint.run(write.checkpoint, write.now, write.seq).changes;
+        return s.checkpoint.run(write.checkpoint, write.now, fence(write.lease)).changes;
       case 'finish':
-        return s.finish.run(write.state, write.checkpoint, write.now, write.seq).changes;
+        return this.endLease(
+          write.lease,
+          s.finish.run(write.state, write.checkpoint, write.now, fence(write.lease)).changes,
+        );
       case 'retry':
-        return s.retry.run(write.attempts, write.at, write.error, write.now, write.seq).changes;
+        return this.endLease(
+          write.lease,
+          s.retry.run(write.attempts, write.at, write.error, write.now, fence(write.lease)).changes,
+        );
       case 'dead':
-        return s.dead.run(write.attempts, write.error, write.now, write.seq).changes;
+        return this.endLease(
+          write.lease,
+          s.dead.run(write.attempts, write.error, write.now, fence(write.lease)).changes,
+        );
       case 'requeue':
         return s.requeue.run({
           seq: write.seq ?? null,
@@ -106,40 +133,115 @@ export class SqliteInboxEngine {
         return s.probe.run(write.now).changes;
     }
   }
+
+  /**
+   * Due messages oldest first, one per sender, none of a sender whose earlier message is still
+   * leased (by the lease in sender_leases, which outlives nothing but its expiry).
+   */
+  private claim(owner: string, limit: number, expiresAt: number, now: number): MessageRow[] {
+    const s = this.statements;
+    const claimed: MessageRow[] = [];
+    const seen = new Set<string>();
+    // Pages by (next_attempt_at, seq), since better-sqlite3 runs no statement while iterating.
+    let after = { at: -Infinity, seq: 0 };
+    for (let scanned = 0; claimed.length < limit && scanned < CLAIM_SCAN_LIMIT;) {
+      const page = s.dueCandidates.all(now, after.at, after.at, after.seq, CLAIM_PAGE) as {
+        seq: number;
+        sender: string;
+        next_attempt_at: number;
+      }[];
+      for (const row of page) {
+        if (claimed.length >= limit) break;
+        if (seen.has(row.sender)) continue;
+        const held = s.senderLease.get(row.sender) as SenderLeaseRow | undefined;
+        if (held && held.expires_at > now) {
+          seen.add(row.sender);
+          continue;
+        }
+        // An expired lease is taken over by claiming its own message again (a new token fences
+        // the old holder), never by leasing the sender's next message beside it.
+        if (held && held.seq !== row.seq && s.stillHeld.get(held.seq, held.token)) continue;
+        seen.add(row.sender);
+        const message = s.lease.get(owner, expiresAt, row.seq) as MessageRow;
+        s.takeSender.run(row.sender, row.seq, message.lease_token, owner, expiresAt);
+        claimed.push(message);
+      }
+      if (page.length < CLAIM_PAGE) break;
+      const last = page[page.length - 1];
+      after = { at: last.next_attempt_at, seq: last.seq };
+      scanned += page.length;
+    }
+    return claimed;
+  }
+
+  /** A write that ended a delivery also frees its sender; `changes` 0: the lease was lost. */
+  private endLease(lease: LeaseRef, changes: number): number {
+    if (changes === 1) this.statements.freeSender.run(lease.seq, lease.token);
+    return changes;
+  }
 }
+
+function fence(lease: LeaseRef): { seq: number; token: number } {
+  return { seq: lease.seq, token: lease.token };
+}
+
+/** Fenced by the claim's token: a process whose lease ended changes nothing. */
+const FENCE = `seq = @seq AND lease_token = @token AND state = 'pending'
+  AND lease_expires_at IS NOT NULL`;
 
 function prepareStatements(db: Database.Database) {
   return {
     insert: db.prepare(
-      `INSERT INTO inbox_messages (vendor, message_id, payload, next_attempt_at, received_at, updated_at)
-       VALUES (@vendor, @messageId, @payload, @now, @now, @now)
+      `INSERT INTO inbox_messages
+         (vendor, message_id, sender, payload, next_attempt_at, received_at, updated_at)
+       VALUES (@vendor, @messageId, @sender, @payload, @now, @now, @now)
        ON CONFLICT (vendor, message_id) DO NOTHING`,
     ),
     // INDEXED BY: without statistics SQLite picks the state index and sorts every pending row,
     // which with a backlog of a million takes 300 ms on the thread every commit waits on.
-    due: db.prepare(
-      `SELECT * FROM inbox_messages INDEXED BY inbox_messages_due
+    dueCandidates: db.prepare(
+      `SELECT seq, sender, next_attempt_at FROM inbox_messages INDEXED BY inbox_messages_due
        WHERE state = 'pending' AND next_attempt_at <= ?
+       AND (next_attempt_at > ? OR (next_attempt_at = ? AND seq > ?))
        ORDER BY next_attempt_at, seq LIMIT ?`,
+    ),
+    senderLease: db.prepare(`SELECT seq, token, expires_at FROM sender_leases WHERE sender = ?`),
+    stillHeld: db.prepare(
+      `SELECT 1 FROM inbox_messages WHERE seq = ? AND lease_token = ? AND state = 'pending'`,
+    ),
+    lease: db.prepare(
+      `UPDATE inbox_messages SET lease_owner = ?, lease_token = lease_token + 1,
+       lease_expires_at = ? WHERE seq = ? RETURNING *`,
+    ),
+    takeSender: db.prepare(
+      `INSERT INTO sender_leases (sender, seq, token, owner, expires_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (sender) DO UPDATE SET seq = excluded.seq, token = excluded.token,
+       owner = excluded.owner, expires_at = excluded.expires_at`,
+    ),
+    freeSender: db.prepare(`DELETE FROM sender_leases WHERE seq = ? AND token = ?`),
+    renew: db.prepare(`UPDATE inbox_messages SET lease_expires_at = ? WHERE ${FENCE}`),
+    renewSender: db.prepare(`UPDATE sender_leases SET expires_at = ? WHERE seq = ? AND token = ?`),
+    release: db.prepare(
+      `UPDATE inbox_messages SET lease_owner = NULL, lease_expires_at = NULL WHERE ${FENCE}`,
     ),
     nextDue: db.prepare(
       `SELECT MIN(next_attempt_at) AS at FROM inbox_messages INDEXED BY inbox_messages_due
        WHERE state = 'pending'`,
     ),
     checkpoint: db.prepare(
-      `UPDATE inbox_messages SET checkpoint = ?, updated_at = ? WHERE seq = ?`,
+      `UPDATE inbox_messages SET checkpoint = ?, updated_at = ? WHERE ${FENCE}`,
     ),
     finish: db.prepare(
-      `UPDATE inbox_messages SET state = ?, checkpoint = ?, last_error = NULL, updated_at = ?
-       WHERE seq = ?`,
+      `UPDATE inbox_messages SET state = ?, checkpoint = ?, last_error = NULL, updated_at = ?,
+       lease_owner = NULL, lease_expires_at = NULL WHERE ${FENCE}`,
     ),
     retry: db.prepare(
-      `UPDATE inbox_messages SET attempts = ?, next_attempt_at = ?, last_error = ?, updated_at = ?
-       WHERE seq = ?`,
+      `UPDATE inbox_messages SET attempts = ?, next_attempt_at = ?, last_error = ?, updated_at = ?,
+       lease_owner = NULL, lease_expires_at = NULL WHERE ${FENCE}`,
     ),
     dead: db.prepare(
-      `UPDATE inbox_messages SET state = 'dead', attempts = ?, last_error = ?, updated_at = ?
-       WHERE seq = ?`,
+      `UPDATE inbox_messages SET state = 'dead', attempts = ?, last_error = ?, updated_at = ?,
+       lease_owner = NULL, lease_expires_at = NULL WHERE ${FENCE}`,
     ),
     get: db.prepare(`SELECT * FROM inbox_messages WHERE vendor = ? AND message_id = ?`),
     list: db.prepare(

@@ -1,22 +1,36 @@
 import type { MessageState } from '../../inbox-store.port';
 
+/** What fences a delivery write: the message and the token its claim took. */
+export interface LeaseRef {
+  seq: number;
+  token: number;
+}
+
 /** Writes the main thread queues; one batch of them is one transaction (one fsync). */
 export type InboxWrite =
   | {
       op: 'insert';
-      rows: { vendor: string; messageId: string; payload: string }[];
+      rows: { vendor: string; messageId: string; sender: string; payload: string }[];
       replay?: { key: string; expiresAt: number };
       now: number;
     }
-  | { op: 'checkpoint'; seq: number; checkpoint: string; now: number }
-  | { op: 'finish'; seq: number; state: 'delivered' | 'skipped'; checkpoint: string; now: number }
-  | { op: 'retry'; seq: number; attempts: number; at: number; error: string; now: number }
-  | { op: 'dead'; seq: number; attempts: number; error: string; now: number }
+  | { op: 'claim'; owner: string; limit: number; leaseMs: number; now: number }
+  | { op: 'renew'; lease: LeaseRef; expiresAt: number; now: number }
+  | { op: 'release'; lease: LeaseRef; now: number }
+  | { op: 'checkpoint'; lease: LeaseRef; checkpoint: string; now: number }
+  | {
+      op: 'finish';
+      lease: LeaseRef;
+      state: 'delivered' | 'skipped';
+      checkpoint: string;
+      now: number;
+    }
+  | { op: 'retry'; lease: LeaseRef; attempts: number; at: number; error: string; now: number }
+  | { op: 'dead'; lease: LeaseRef; attempts: number; error: string; now: number }
   | { op: 'requeue'; seq?: number; vendor?: string; now: number }
   | { op: 'probe'; now: number };
 
 export type InboxQuery =
-  | { op: 'due'; now: number; limit: number }
   | { op: 'nextDue' }
   | { op: 'get'; vendor: string; messageId: string }
   | { op: 'list'; state: MessageState; limit: number; afterSeq: number }
@@ -35,6 +49,10 @@ export interface MessageRow {
   last_error: string | null;
   received_at: number;
   updated_at: number;
+  sender: string;
+  lease_owner: string | null;
+  lease_token: number;
+  lease_expires_at: number | null;
 }
 
 export type ThreadRequest =

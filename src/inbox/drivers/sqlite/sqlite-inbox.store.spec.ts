@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreUnavailableError } from '../../../common/problem/gateway-error';
 import type { InboundMessage } from '../../../vendors/inbound-message';
+import { SQLITE_INBOX_MIGRATIONS } from './sqlite-inbox.migrations';
 import { InboxLockedError, SqliteInboxStore } from './sqlite-inbox.store';
 
 function message(messageId: string, from = '+14155552671'): InboundMessage {
@@ -92,10 +93,13 @@ describe('SqliteInboxStore', () => {
 
   it('keeps messages, checkpoints and dead letters across a reopen', async () => {
     const { file, store } = await openStore();
-    await store.accept([message('SM3'), message('SM4')]);
-    const [first, second] = await store.due(Date.now(), 10, new Set());
-    await store.saveCheckpoint(first.seq, { contactId: 7, incidentAttemptedAt: 123 });
-    await store.deadLetter(second.seq, 1, { message: 'B2C answered 400', detail: { status: 400 } });
+    await store.accept([message('SM3'), message('SM4', '+14155552672')]);
+    const [first, second] = await store.claim('gateway-a', 10, 30_000);
+    await store.saveCheckpoint(first.lease, { contactId: 7, incidentAttemptedAt: 123 });
+    await store.deadLetter(second.lease, 1, {
+      message: 'B2C answered 400',
+      detail: { status: 400 },
+    });
     await store.close();
 
     const reopened = await SqliteInboxStore.open({
@@ -103,7 +107,9 @@ describe('SqliteInboxStore', () => {
       groupCommitMaxBatch: 10,
       groupCommitWindowMs: 0,
     });
-    const pending = await reopened.due(Date.now(), 10, new Set());
+    // The lease of the closed store is still running: its message is not claimable yet.
+    expect(await reopened.claim('gateway-b', 10, 30_000)).toEqual([]);
+    const pending = await reopened.list('pending', 10);
     expect(pending.map((m) => [m.message.messageId, m.checkpoint])).toEqual([
       ['SM3', { contactId: 7, incidentAttemptedAt: 123 }],
     ]);
@@ -116,13 +122,20 @@ describe('SqliteInboxStore', () => {
   it('pages dead letters in arrival order, and requeues one, one vendor’s or all of them', async () => {
     let now = 1_000;
     const { store } = await openStore(undefined, () => now);
-    const other = { ...message('V1'), vendor: 'vonage-sms' };
-    await store.accept([message('D1'), message('D2'), message('D3'), other, message('OK')]);
-    const rows = await store.due(now, 10, new Set());
-    const seqOf = (id: string) => rows.find((row) => row.message.messageId === id)!.seq;
+    const other = { ...message('V1', '+14155552674'), vendor: 'vonage-sms' };
+    await store.accept([
+      message('D1', '+14155552671'),
+      message('D2', '+14155552672'),
+      message('D3', '+14155552673'),
+      other,
+      message('OK', '+14155552675'),
+    ]);
+    const rows = await store.claim('gateway-a', 10, 30_000);
+    const claimOf = (id: string) => rows.find((row) => row.message.messageId === id)!;
+    const seqOf = (id: string) => claimOf(id).seq;
     for (const id of ['D1', 'D2', 'D3', 'V1']) {
-      await store.saveCheckpoint(seqOf(id), { contactId: 7, incidentAttemptedAt: 900 });
-      await store.deadLetter(seqOf(id), 4, { message: `B2C refused ${id}` });
+      await store.saveCheckpoint(claimOf(id).lease, { contactId: 7, incidentAttemptedAt: 900 });
+      await store.deadLetter(claimOf(id).lease, 4, { message: `B2C refused ${id}` });
     }
     const ids = (page: { message: InboundMessage }[]) => page.map((m) => m.message.messageId);
     const firstPage = await store.list('dead', 2);
@@ -134,9 +147,8 @@ describe('SqliteInboxStore', () => {
     expect(await store.requeueDead({ seq: seqOf('OK') })).toBe(0);
     expect(await store.requeueDead({ seq: 999_999 })).toBe(0);
     expect(await store.requeueDead({ seq: seqOf('D2') })).toBe(1);
-    const [d2] = (await store.due(now, 10, new Set([seqOf('OK')]))).filter(
-      (m) => m.message.messageId === 'D2',
-    );
+    // OK is still leased, so only the requeued D2 is claimable.
+    const [d2] = await store.claim('gateway-a', 10, 30_000);
     // Due now, attempts reset, checkpoint and the reason it died kept until the next attempt.
     expect(d2).toMatchObject({
       state: 'pending',
@@ -156,22 +168,57 @@ describe('SqliteInboxStore', () => {
     await store.close();
   });
 
-  it('hands out due messages oldest first, honouring retry times and exclusions', async () => {
+  it('hands out due messages oldest first, honouring retry times and leases', async () => {
     const { store } = await openStore();
-    await store.accept([message('A')]);
-    await store.accept([message('B')]);
-    await store.accept([message('C')]);
-    const [a, b] = await store.due(Date.now(), 2, new Set());
+    await store.accept([message('A', '+14155552671')]);
+    await store.accept([message('B', '+14155552672')]);
+    await store.accept([message('C', '+14155552673')]);
+    const [a, b] = await store.claim('gateway-a', 2, 30_000);
     expect([a.message.messageId, b.message.messageId]).toEqual(['A', 'B']);
-    await store.scheduleRetry(a.seq, 1, Date.now() + 60_000, { message: 'timeout' });
+    await store.scheduleRetry(a.lease, 1, Date.now() + 60_000, { message: 'timeout' });
     const now = Date.now();
-    expect((await store.due(now, 10, new Set([b.seq]))).map((m) => m.message.messageId)).toEqual([
+    expect((await store.claim('gateway-a', 10, 30_000)).map((m) => m.message.messageId)).toEqual([
       'C',
     ]);
     expect(await store.nextDueAt()).toBeLessThanOrEqual(now);
-    await store.markDelivered(b.seq, 'delivered', { contactId: 1, incidentId: 2 });
+    await store.markDelivered(b.lease, 'delivered', { contactId: 1, incidentId: 2 });
     expect((await store.get('twilio', 'B'))?.state).toBe('delivered');
     await store.close();
+  });
+
+  it('adopts an inbox made before migrations were recorded: rows kept, senders filled in', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'inbox-old-')), 'inbox.sqlite');
+    const old = new Database(file);
+    old.exec(SQLITE_INBOX_MIGRATIONS[0].sql);
+    old
+      .prepare(
+        `INSERT INTO inbox_messages (vendor, message_id, payload, next_attempt_at, received_at,
+         updated_at) VALUES ('twilio', 'OLD', ?, 0, 0, 0)`,
+      )
+      .run(JSON.stringify(message('OLD', '+14155559999')));
+    old.close();
+    const { store } = await openStore(file);
+    const [claimed] = await store.claim('gateway-a', 1, 30_000);
+    expect(claimed.message.messageId).toBe('OLD');
+    expect(claimed.lease.sender).toBe('+14155559999');
+    await store.close();
+    const db = new Database(file, { readonly: true });
+    expect(db.prepare('SELECT version FROM schema_migrations ORDER BY version').all()).toEqual(
+      SQLITE_INBOX_MIGRATIONS.map(({ version }) => ({ version })),
+    );
+    db.close();
+  });
+
+  it('refuses a file migrated by a newer gateway', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'inbox-new-')), 'inbox.sqlite');
+    const { store } = await openStore(file);
+    await store.close();
+    const db = new Database(file);
+    db.prepare(
+      `INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'x', 0)`,
+    ).run();
+    db.close();
+    await expect(openStore(file)).rejects.toThrow(/schema is at version 99, newer than/);
   });
 
   it('refuses a second process-level owner of the same file', async () => {

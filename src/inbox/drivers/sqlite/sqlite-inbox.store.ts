@@ -2,17 +2,21 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { StoreUnavailableError } from '../../../common/problem/gateway-error';
 import type { InboundMessage } from '../../../vendors/inbound-message';
-import type {
-  AcceptResult,
-  DeadLetterSelection,
-  DeliveryCheckpoint,
-  InboxCounts,
-  InboxStore,
-  MessageState,
-  ReplayClaim,
-  StoredMessage,
+import {
+  type AcceptResult,
+  type ClaimedMessage,
+  type DeadLetterSelection,
+  type DeliveryCheckpoint,
+  type InboxCounts,
+  type InboxStore,
+  type Lease,
+  LeaseLostError,
+  type MessageState,
+  type ReplayClaim,
+  type StoredMessage,
 } from '../../inbox-store.port';
-import { GroupCommitter } from './group-commit';
+import { WakeListeners } from '../wake-listeners';
+import { GroupCommitter } from '../group-commit';
 import { InboxLockedError } from './sqlite-inbox.engine';
 import type {
   InboxQuery,
@@ -45,6 +49,7 @@ export class SqliteInboxStore implements InboxStore {
   private readonly committer: GroupCommitter<InboxWrite, unknown>;
   private nextId = 1;
   private failure: Error | undefined;
+  private readonly wakes = new WakeListeners();
 
   private constructor(
     private readonly worker: Worker,
@@ -90,49 +95,61 @@ export class SqliteInboxStore implements InboxStore {
     const rows = messages.map((message) => ({
       vendor: message.vendor,
       messageId: message.messageId,
+      sender: message.from,
       payload: JSON.stringify(message),
     }));
     const outcomes = await this.committer.submit({ op: 'insert', rows, replay, now: this.now() });
     if (outcomes === 'replayed') return { outcomes: [], replayed: true };
-    return { outcomes: outcomes as AcceptResult['outcomes'] };
+    const result = { outcomes: outcomes as AcceptResult['outcomes'] };
+    if (result.outcomes.includes('stored')) this.wakes.wake();
+    return result;
   }
 
-  async due(now: number, limit: number, exclude: ReadonlySet<number>): Promise<StoredMessage[]> {
-    // Asking for `exclude.size` more rows than needed and filtering is simpler than an IN list,
-    // and the in-flight set is bounded by the worker's concurrency.
-    const rows = (await this.query({
-      op: 'due',
-      now,
-      limit: limit + exclude.size,
-    })) as MessageRow[];
-    return rows
-      .filter((row) => !exclude.has(row.seq))
-      .slice(0, limit)
-      .map(toStoredMessage);
+  async claim(owner: string, limit: number, leaseMs: number): Promise<ClaimedMessage[]> {
+    if (limit <= 0) return [];
+    const rows = (await this.write({ op: 'claim', owner, limit, leaseMs })) as MessageRow[];
+    return rows.map((row) => ({ ...toStoredMessage(row), lease: toLease(row) }));
+  }
+
+  async renew(lease: Lease, leaseMs: number): Promise<Lease> {
+    const expiresAt = this.now() + leaseMs;
+    await this.fenced({ op: 'renew', lease, expiresAt }, lease);
+    return { ...lease, expiresAt };
+  }
+
+  async release(lease: Lease): Promise<void> {
+    await this.write({ op: 'release', lease: { seq: lease.seq, token: lease.token } });
+  }
+
+  onWake(listener: () => void): () => void {
+    return this.wakes.add(listener);
   }
 
   async nextDueAt(): Promise<number | undefined> {
     return (await this.query({ op: 'nextDue' })) as number | undefined;
   }
 
-  async saveCheckpoint(seq: number, checkpoint: DeliveryCheckpoint): Promise<void> {
-    await this.write({ op: 'checkpoint', seq, checkpoint: JSON.stringify(checkpoint) });
+  async saveCheckpoint(lease: Lease, checkpoint: DeliveryCheckpoint): Promise<void> {
+    await this.fenced({ op: 'checkpoint', lease, checkpoint: JSON.stringify(checkpoint) }, lease);
   }
 
   async markDelivered(
-    seq: number,
+    lease: Lease,
     state: 'delivered' | 'skipped',
     checkpoint: DeliveryCheckpoint,
   ): Promise<void> {
-    await this.write({ op: 'finish', seq, state, checkpoint: JSON.stringify(checkpoint) });
+    await this.fenced(
+      { op: 'finish', lease, state, checkpoint: JSON.stringify(checkpoint) },
+      lease,
+    );
   }
 
-  async scheduleRetry(seq: number, attempts: number, at: number, error: unknown): Promise<void> {
-    await this.write({ op: 'retry', seq, attempts, at, error: JSON.stringify(error) });
+  async scheduleRetry(lease: Lease, attempts: number, at: number, error: unknown): Promise<void> {
+    await this.fenced({ op: 'retry', lease, attempts, at, error: JSON.stringify(error) }, lease);
   }
 
-  async deadLetter(seq: number, attempts: number, error: unknown): Promise<void> {
-    await this.write({ op: 'dead', seq, attempts, error: JSON.stringify(error) });
+  async deadLetter(lease: Lease, attempts: number, error: unknown): Promise<void> {
+    await this.fenced({ op: 'dead', lease, attempts, error: JSON.stringify(error) }, lease);
   }
 
   async get(vendor: string, messageId: string): Promise<StoredMessage | undefined> {
@@ -147,7 +164,9 @@ export class SqliteInboxStore implements InboxStore {
 
   async requeueDead(which: DeadLetterSelection): Promise<number> {
     const selection = 'seq' in which ? { seq: which.seq } : { vendor: which.vendor };
-    return (await this.write({ op: 'requeue', ...selection })) as number;
+    const requeued = (await this.write({ op: 'requeue', ...selection })) as number;
+    if (requeued > 0) this.wakes.wake();
+    return requeued;
   }
 
   async counts(): Promise<InboxCounts> {
@@ -179,6 +198,11 @@ export class SqliteInboxStore implements InboxStore {
 
   private write(write: DistributiveOmit<InboxWrite, 'now'>): Promise<unknown> {
     return this.committer.submit({ ...write, now: this.now() });
+  }
+
+  /** A delivery write that changed no row was refused by its fence: the lease is gone. */
+  private async fenced(write: DistributiveOmit<InboxWrite, 'now'>, lease: Lease): Promise<void> {
+    if ((await this.write(write)) === 0) throw new LeaseLostError(lease.seq);
   }
 
   private query(query: InboxQuery): Promise<unknown> {
@@ -234,6 +258,16 @@ function unavailable(what: string, error: Error): StoreUnavailableError {
   return new StoreUnavailableError(
     `the inbox could not ${what}: ${code ? `${code}: ` : ''}${error.message}`,
   );
+}
+
+function toLease(row: MessageRow): Lease {
+  return {
+    seq: row.seq,
+    sender: row.sender,
+    owner: row.lease_owner as string,
+    token: row.lease_token,
+    expiresAt: row.lease_expires_at as number,
+  };
 }
 
 function toStoredMessage(row: MessageRow): StoredMessage {

@@ -1,18 +1,8 @@
-import { HttpService } from '@nestjs/axios';
-import axios from 'axios';
 import fc from 'fast-check';
-import { ConfigError } from '../config/config-error';
-import { GatewayConfig } from '../config/gateway-config';
-import { loadGatewayConfig } from '../config/load-config';
-import { B2cClient } from './b2c-client';
-import {
-  defaultBurst,
-  localB2cRateLimiter,
-  TokenBucketRateLimiter,
-  UnlimitedRateLimiter,
-} from './b2c-rate-limiter';
-import { EmulatorControl } from './emulator/emulator-control';
-import { startEmulator, type RunningEmulator } from './emulator/emulator';
+import { ConfigError } from '../../config/config-error';
+import { loadGatewayConfig } from '../../config/load-config';
+import { defaultBurst } from './gcra';
+import { TokenBucketRateLimiter } from './token-bucket';
 
 /** A clock that moves only when told to, and a sleep that moves it. */
 function fakeTime(start = 1_000_000) {
@@ -126,15 +116,6 @@ describe('TokenBucketRateLimiter', () => {
   });
 });
 
-describe('localB2cRateLimiter', () => {
-  it('is unlimited for 0 and a token bucket otherwise', () => {
-    expect(localB2cRateLimiter(0)).toBeInstanceOf(UnlimitedRateLimiter);
-    const limited = localB2cRateLimiter(25);
-    expect(limited).toBeInstanceOf(TokenBucketRateLimiter);
-    expect((limited as TokenBucketRateLimiter).ratePerSecond).toBe(25);
-  });
-});
-
 describe('b2c.rateLimitPerSecond configuration', () => {
   it('is off by default and set by B2C_RATE_LIMIT_PER_SECOND', () => {
     expect(loadGatewayConfig({}).b2c.rateLimitPerSecond).toBe(0);
@@ -146,60 +127,5 @@ describe('b2c.rateLimitPerSecond configuration', () => {
     expect(() => loadGatewayConfig({ B2C_RATE_LIMIT_PER_SECOND: value })).toThrow(
       /b2c\.rateLimitPerSecond \(B2C_RATE_LIMIT_PER_SECOND\)/,
     );
-  });
-});
-
-describe('B2cClient with b2c.rateLimitPerSecond (against the emulator)', () => {
-  const username = 'integration';
-  const password = 'rate-limit-spec-secret';
-  let emulator: RunningEmulator;
-  let control: EmulatorControl;
-
-  beforeAll(async () => {
-    emulator = await startEmulator({ dbFile: ':memory:', username, password });
-    control = new EmulatorControl(emulator.url, username, password);
-  });
-
-  afterAll(async () => {
-    await emulator.close();
-  });
-
-  beforeEach(async () => {
-    await control.reset();
-  });
-
-  function client(rateLimitPerSecond: number): B2cClient {
-    const config = new GatewayConfig();
-    config.b2c.rateLimitPerSecond = rateLimitPerSecond;
-    const http = new HttpService(
-      axios.create({
-        baseURL: `${emulator.url}/services/rest/connect/v1.4/`,
-        auth: { username, password },
-        headers: { 'OSvC-CREST-Application-Context': 'rate limit spec' },
-      }),
-    );
-    return new B2cClient(http, config);
-  }
-
-  /** When each call reached the emulator, in ms after the calls were made. */
-  async function arrivals(b2c: B2cClient, calls: number): Promise<number[]> {
-    const start = Date.now();
-    await Promise.all(
-      Array.from({ length: calls }, (_, i) => b2c.findContactIdsByPhone(`+1415555${1000 + i}`)),
-    );
-    const times = (await control.requests()).map((request) => Date.parse(request.at) - start);
-    expect(times).toHaveLength(calls);
-    return times.sort((a, b) => a - b);
-  }
-
-  it('spreads concurrent calls at the configured rate', async () => {
-    const times = await arrivals(client(20), 6);
-    // Never before its slot (50 ms apart); a slow machine can only make them later.
-    times.forEach((at, i) => expect(at).toBeGreaterThanOrEqual(i * 50 - 2));
-  });
-
-  it('sends at once when no limit is configured', async () => {
-    const times = await arrivals(client(0), 6);
-    expect(times[5]).toBeLessThan(5 * 50 - 2);
   });
 });

@@ -1,0 +1,64 @@
+import type { SchemaMigration } from '../schema-migration';
+
+/**
+ * The PostgreSQL schema, one migration per change; never edit one that has shipped, add the
+ * next. Times are epoch milliseconds (BIGINT), as in the SQLite driver, so both drivers share
+ * their row mapping; payloads are JSON text, parsed where they are used.
+ */
+export const POSTGRES_MIGRATIONS: readonly SchemaMigration[] = [
+  {
+    version: 1,
+    name: 'inbox, leases, replay keys, B2C flow control, refusal log',
+    sql: `
+CREATE TABLE inbox_messages (
+  seq              BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  vendor           TEXT    NOT NULL,
+  message_id       TEXT    NOT NULL,
+  sender           TEXT    NOT NULL,
+  payload          TEXT    NOT NULL,
+  state            TEXT    NOT NULL DEFAULT 'pending'
+                           CHECK (state IN ('pending', 'delivered', 'skipped', 'dead')),
+  attempts         INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at  BIGINT  NOT NULL,
+  checkpoint       TEXT    NOT NULL DEFAULT '{}',
+  last_error       TEXT,
+  received_at      BIGINT  NOT NULL,
+  updated_at       BIGINT  NOT NULL,
+  lease_owner      TEXT,
+  lease_token      BIGINT  NOT NULL DEFAULT 0,
+  lease_expires_at BIGINT,
+  UNIQUE (vendor, message_id)
+);
+CREATE INDEX inbox_messages_due ON inbox_messages (next_attempt_at, seq) WHERE state = 'pending';
+CREATE INDEX inbox_messages_state ON inbox_messages (state, seq);
+-- One row per sender with a message under delivery: the primary key is what keeps a sender's
+-- messages one at a time across processes.
+CREATE TABLE sender_leases (
+  sender     TEXT   PRIMARY KEY,
+  seq        BIGINT NOT NULL,
+  token      BIGINT NOT NULL,
+  owner      TEXT   NOT NULL,
+  expires_at BIGINT NOT NULL
+);
+CREATE TABLE replay_keys (key TEXT PRIMARY KEY, expires_at BIGINT NOT NULL);
+CREATE INDEX replay_keys_expiry ON replay_keys (expires_at);
+CREATE TABLE inbox_probe (id INTEGER PRIMARY KEY CHECK (id = 1), at BIGINT NOT NULL);
+-- The B2C rate limit's schedule and B2C's pause, shared by every process. Written on every B2C
+-- call, so UNLOGGED (no WAL flush per call); after a crash or a failover it is empty, and the
+-- flow control's upserts recreate its row: a lost schedule or pause only costs a 503 from B2C.
+CREATE UNLOGGED TABLE b2c_flow_control (
+  name         TEXT PRIMARY KEY,
+  next_slot_at DOUBLE PRECISION NOT NULL DEFAULT 0,
+  paused_until BIGINT NOT NULL DEFAULT 0
+);
+INSERT INTO b2c_flow_control (name) VALUES ('b2c');
+-- Refusals by reference id, so any instance can explain a refusal another one made.
+CREATE TABLE refusals (
+  reference_id TEXT   PRIMARY KEY,
+  line         JSONB  NOT NULL,
+  expires_at   BIGINT NOT NULL
+);
+CREATE INDEX refusals_expiry ON refusals (expires_at);
+`,
+  },
+];
