@@ -3,13 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EmulatorControl } from '../src/b2c/emulator/emulator-control';
 import type { RunningEmulator } from '../src/b2c/emulator/emulator';
-import { SqliteInboxStore } from '../src/inbox/drivers/sqlite/sqlite-inbox.store';
-import { INBOX_FILE } from '../src/inbox/inbox.module';
 import { TWILIO_TEST_AUTH_TOKEN } from '../src/vendors/twilio/fixtures';
 import { freePort } from './support/free-port';
 import { gatewayEnv } from './support/gateway-env';
 import { postSigned, smsParams, startTestEmulator } from './support/gateway-fixture';
 import { startGatewayProcess } from './support/gateway-process';
+import { openInboxOf } from './support/test-storage';
 import { waitFor } from './support/wait-for';
 
 /**
@@ -44,7 +43,9 @@ describe('SIGKILL between the acknowledgement and the delivery', () => {
       emulatorUrl: emulator.url,
       twilioAuthToken: TWILIO_TEST_AUTH_TOKEN,
       dataDir,
-      extra: { B2C_SETTLE_DELAY_MS: String(SETTLE_MS), LOG_LEVEL: 'warn' },
+      // With PostgreSQL the killed process's lease must end before the restarted one may take
+      // its messages (SQLite, one process's file, frees them at open).
+      extra: { B2C_SETTLE_DELAY_MS: String(SETTLE_MS), LOG_LEVEL: 'warn', WORKER_LEASE_MS: '2000' },
     });
     const port = await freePort();
     // B2C is slow on the chosen step, so the kill lands while that request is in flight.
@@ -93,29 +94,25 @@ describe('SIGKILL between the acknowledgement and the delivery', () => {
       expect(incidents).toHaveLength(1);
       expect(incidents[0].id).toBe(incident.id);
       expect(await control.contacts()).toHaveLength(1);
-      return { requests: await control.requests(), dataDir };
+      return { requests: await control.requests(), env };
     } finally {
       await second.kill('SIGTERM');
     }
   }
 
   /** The checkpoint the gateway stored for a message, read once no gateway holds the inbox. */
-  async function storedCheckpoint(dataDir: string, messageSid: string) {
-    const store = await SqliteInboxStore.open({
-      file: join(dataDir, INBOX_FILE),
-      groupCommitMaxBatch: 1,
-      groupCommitWindowMs: 0,
-    });
+  async function storedCheckpoint(env: Record<string, string>, messageSid: string) {
+    const inbox = await openInboxOf(env);
     try {
-      return (await store.get('twilio', messageSid))?.checkpoint;
+      return (await inbox.store.get('twilio', messageSid))?.checkpoint;
     } finally {
-      await store.close();
+      await inbox.close();
     }
   }
 
   it('creates the incident once when killed while B2C was still creating it', async () => {
     const messageSid = 'SMcrash0000000000000000000000001';
-    const { requests, dataDir } = await scenario(
+    const { requests, env } = await scenario(
       { method: 'POST', pathPattern: '^/incidents$' },
       messageSid,
       '/queryResults',
@@ -128,7 +125,7 @@ describe('SIGKILL between the acknowledgement and the delivery', () => {
     // ...and only once the settle delay had passed since that create was attempted: a quick
     // restart must not look while the create may still be running at B2C. The attempt is
     // checkpointed (and fsynced) before the POST leaves, so the delay counts from the checkpoint.
-    const attemptedAt = (await storedCheckpoint(dataDir, messageSid))?.incidentAttemptedAt;
+    const attemptedAt = (await storedCheckpoint(env, messageSid))?.incidentAttemptedAt;
     expect(attemptedAt).toBeDefined();
     expect(attemptedAt!).toBeLessThanOrEqual(Date.parse(posts[0].at));
     expect(Date.parse(lookup!.at) - attemptedAt!).toBeGreaterThanOrEqual(SETTLE_MS);

@@ -8,6 +8,7 @@ import { INBOX_STORE } from '../src/inbox/inbox-store.port';
 import type { SqliteInboxStore } from '../src/inbox/drivers/sqlite/sqlite-inbox.store';
 import { TWILIO_TEST_AUTH_TOKEN } from '../src/vendors/twilio/fixtures';
 import { allowOutbound } from './support/allow-outbound';
+import { TEST_STORAGE_DRIVER } from './support/test-storage';
 import { freePort } from './support/free-port';
 import { gatewayEnv, TEST_B2C_PASSWORD, TEST_B2C_USERNAME } from './support/gateway-env';
 import { nextSid, postSigned, smsParams } from './support/gateway-fixture';
@@ -160,49 +161,55 @@ describe('readiness (real gateway, real B2C emulator, real SQLite inbox)', () =>
     }
   });
 
-  it('is not ready (503) while the store cannot commit, and ready again once it can', async () => {
-    // The inbox connection refusing writes stands for a full or failing disk.
-    const inbox = gateway.app.get<SqliteInboxStore>(INBOX_STORE);
-    await inbox.pragma('query_only = ON');
-    try {
-      const anonymous = await ready();
-      expect(anonymous.status).toBe(503);
-      expect(anonymous.body).toEqual({ status: 'down' });
-      expect((await ready('Bearer wrong')).body).toEqual({ status: 'down' });
-      expect(await ready(undefined, '/health')).toMatchObject({
-        status: 503,
-        body: { status: 'down' },
-      });
+  // A read-only SQLite connection stands for the failing disk; on PostgreSQL readiness is
+  // tested with the database taken away (test/postgres-outage.e2e-spec.ts).
+  const onSqlite = TEST_STORAGE_DRIVER === 'sqlite' ? it : it.skip;
+  onSqlite(
+    'is not ready (503) while the store cannot commit, and ready again once it can',
+    async () => {
+      // The inbox connection refusing writes stands for a full or failing disk.
+      const inbox = gateway.app.get<SqliteInboxStore>(INBOX_STORE);
+      await inbox.pragma('query_only = ON');
+      try {
+        const anonymous = await ready();
+        expect(anonymous.status).toBe(503);
+        expect(anonymous.body).toEqual({ status: 'down' });
+        expect((await ready('Bearer wrong')).body).toEqual({ status: 'down' });
+        expect(await ready(undefined, '/health')).toMatchObject({
+          status: 503,
+          body: { status: 'down' },
+        });
 
-      const admin = await asAdmin();
-      expect(admin.status).toBe(503);
-      expect(admin.body).toMatchObject({
-        status: 'down',
-        checks: {
-          store: {
-            state: 'down',
-            critical: true,
-            lastError: {
-              message: expect.stringMatching(/SQLITE_READONLY/),
-              at: expect.any(String),
+        const admin = await asAdmin();
+        expect(admin.status).toBe(503);
+        expect(admin.body).toMatchObject({
+          status: 'down',
+          checks: {
+            store: {
+              state: 'down',
+              critical: true,
+              lastError: {
+                message: expect.stringMatching(/SQLITE_READONLY/),
+                at: expect.any(String),
+              },
             },
           },
-        },
+        });
+        // Vendors are refused too, so they retry instead of losing the message.
+        expect((await postSigned(gateway.url, smsParams(nextSid()))).status).toBe(503);
+      } finally {
+        await inbox.pragma('query_only = OFF');
+      }
+      const recovered = await asAdmin();
+      expect(recovered.status).toBe(200);
+      expect(recovered.body).toMatchObject({
+        status: 'ok',
+        // The failure stays visible to admins after the recovery.
+        checks: { store: { state: 'up', lastError: { message: expect.any(String) } } },
       });
-      // Vendors are refused too, so they retry instead of losing the message.
-      expect((await postSigned(gateway.url, smsParams(nextSid()))).status).toBe(503);
-    } finally {
-      await inbox.pragma('query_only = OFF');
-    }
-    const recovered = await asAdmin();
-    expect(recovered.status).toBe(200);
-    expect(recovered.body).toMatchObject({
-      status: 'ok',
-      // The failure stays visible to admins after the recovery.
-      checks: { store: { state: 'up', lastError: { message: expect.any(String) } } },
-    });
-    expect(await ready()).toMatchObject({ status: 200, body: { status: 'ok' } });
-  });
+      expect(await ready()).toMatchObject({ status: 200, body: { status: 'ok' } });
+    },
+  );
 
   it('reports degraded but stays ready while B2C answers 503, calling B2C once per window', async () => {
     // An internal error, not throttling: throttling pauses every call (the next test).

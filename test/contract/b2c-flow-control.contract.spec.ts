@@ -1,5 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import {
   B2cFlowControlClosedError,
   type B2cFlowControl,
@@ -8,7 +6,12 @@ import { systemClock } from '../../src/b2c/flow-control/flow-clock';
 import { MemoryB2cFlowControl } from '../../src/b2c/flow-control/memory-flow-control';
 import { PostgresB2cFlowControl } from '../../src/b2c/flow-control/postgres-flow-control';
 import { PostgresDatabase } from '../../src/storage/postgres/postgres-database';
-import { freshSchema, type TestSchema } from '../support/postgres';
+import {
+  freshSchema,
+  openTestDatabase,
+  postgresAvailableSync,
+  type TestSchema,
+} from '../support/postgres';
 
 /**
  * B2cFlowControl on real time, over both implementations. Each `open` stands for another
@@ -56,19 +59,14 @@ function postgresDriver(): PostgresDriver {
   const flows: B2cFlowControl[] = [];
   const databases: PostgresDatabase[] = [];
   const openDatabase = async (on: TestSchema) => {
-    const database = await PostgresDatabase.open({
-      url: on.url,
-      poolSize: 4,
-      statementTimeoutMs: 10_000,
-      connectTimeoutMs: 3_000,
-    });
+    const database = await openTestDatabase(on.url);
     databases.push(database);
     return database;
   };
   return {
     name: 'postgres',
     shared: true,
-    available: postgresAvailableNow(),
+    available: postgresAvailableSync('B2C flow control contract'),
     setUp: async () => {
       schema = await freshSchema();
     },
@@ -87,26 +85,6 @@ function postgresDriver(): PostgresDriver {
     schema: () => schema!,
     openDatabase,
   };
-}
-
-/**
- * Jest registers cases synchronously, so whether to skip them is asked before: a child process
- * runs test/support's postgresAvailable(), which says on stderr that the cases are skipped, and
- * fails (failing this suite) in CI when the server is missing.
- */
-function postgresAvailableNow(): boolean {
-  const script =
-    "require('./test/support/postgres').postgresAvailable()" +
-    ".then((ok) => process.stdout.write(ok ? 'yes' : 'no'))";
-  const answer = execFileSync(
-    process.execPath,
-    ['-r', 'ts-node/register/transpile-only', '-e', script],
-    { cwd: join(__dirname, '..', '..'), encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  if (answer !== 'yes') {
-    process.stderr.write('B2C flow control contract: the postgres cases are SKIPPED\n');
-  }
-  return answer === 'yes';
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

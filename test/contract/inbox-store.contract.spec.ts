@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +15,13 @@ import {
 } from '../../src/inbox/inbox-store.port';
 import { PostgresDatabase } from '../../src/storage/postgres/postgres-database';
 import type { InboundMessage } from '../../src/vendors/inbound-message';
-import { freshSchema, TEST_DATABASE_URL, type TestSchema } from '../support/postgres';
+import {
+  freshSchema,
+  openTestDatabase,
+  postgresAvailableSync,
+  TEST_DATABASE_URL,
+  type TestSchema,
+} from '../support/postgres';
 
 /**
  * The InboxStore contract, run over every driver (as @nestjs/throttler runs its e2e suites over
@@ -76,17 +81,12 @@ function postgresDriver(): Driver {
   return {
     name: 'postgres',
     shared: true,
-    available: postgresAvailableNow(),
+    available: postgresAvailableSync('inbox store contract'),
     setUp: async () => {
       schema = await freshSchema();
     },
     open: async (now) => {
-      const database = await PostgresDatabase.open({
-        url: schema!.url,
-        poolSize: 4,
-        statementTimeoutMs: 10_000,
-        connectTimeoutMs: 3_000,
-      });
+      const database = await openTestDatabase(schema!.url);
       databases.push(database);
       const store = new PostgresInboxStore(database, { ...GROUP, now });
       stores.push(store);
@@ -111,26 +111,6 @@ function postgresDriver(): Driver {
       },
     },
   };
-}
-
-/**
- * Jest registers cases synchronously, so whether to skip them is asked before: a child process
- * runs test/support's postgresAvailable(), which says on stderr that the cases are skipped, and
- * fails (failing this suite) in CI when the server is missing.
- */
-function postgresAvailableNow(): boolean {
-  const script =
-    "require('./test/support/postgres').postgresAvailable()" +
-    ".then((ok) => process.stdout.write(ok ? 'yes' : 'no'))";
-  const answer = execFileSync(
-    process.execPath,
-    ['-r', 'ts-node/register/transpile-only', '-e', script],
-    { cwd: join(__dirname, '..', '..'), encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  if (answer !== 'yes') {
-    process.stderr.write(`inbox store contract: the postgres cases are SKIPPED\n`);
-  }
-  return answer === 'yes';
 }
 
 let nextSender = 0;

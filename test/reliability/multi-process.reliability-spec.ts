@@ -5,7 +5,8 @@ import { defaultBurst } from '../../src/b2c/flow-control/gcra';
 import { signedSinchRequest } from '../../src/vendors/sinch/fixtures/signed-sinch-request';
 import { sinchMoText } from '../../src/vendors/sinch/fixtures/sinch-payloads';
 import { sleep, waitFor } from '../support/wait-for';
-import { ClusterRig, postgresAvailableSync } from './support/cluster-rig';
+import { postgresAvailableSync } from '../support/postgres';
+import { ClusterRig } from './support/cluster-rig';
 import { readPostgresInbox } from './support/postgres-inbox-snapshot';
 import { senderPhone } from './support/webhook-load';
 

@@ -1,5 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { Client } from 'pg';
+import { PostgresDatabase } from '../../src/storage/postgres/postgres-database';
 
 /**
  * The server PostgreSQL tests use: `TEST_DATABASE_URL` (CI sets a database made for the run),
@@ -67,4 +70,32 @@ async function adminQuery(sql: string): Promise<void> {
   } finally {
     await client.end();
   }
+}
+
+/**
+ * `postgresAvailable()` asked before jest registers a suite's cases (it cannot wait for a
+ * promise then), in a child process: it says on stderr that `suite`'s PostgreSQL cases are
+ * skipped, and in CI (`CI=true`) throws, failing the suite.
+ */
+export function postgresAvailableSync(suite: string): boolean {
+  const script =
+    "require('./test/support/postgres').postgresAvailable()" +
+    ".then((ok) => process.stdout.write(ok ? 'yes' : 'no'))";
+  const answer = execFileSync(
+    process.execPath,
+    ['-r', 'ts-node/register/transpile-only', '-e', script],
+    { cwd: join(__dirname, '..', '..'), encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  if (answer !== 'yes') process.stderr.write(`${suite}: the PostgreSQL cases are SKIPPED\n`);
+  return answer === 'yes';
+}
+
+/** The gateway's database handle on a test URL, with small pools and short timeouts. */
+export function openTestDatabase(url: string): Promise<PostgresDatabase> {
+  return PostgresDatabase.open({
+    url,
+    poolSize: 4,
+    statementTimeoutMs: 10_000,
+    connectTimeoutMs: 3_000,
+  });
 }

@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { Client } from 'pg';
-import { TEST_DATABASE_URL } from './postgres';
+import { PostgresInboxStore } from '../../src/inbox/drivers/postgres/postgres-inbox.store';
+import { SqliteInboxStore } from '../../src/inbox/drivers/sqlite/sqlite-inbox.store';
+import type { InboxStore } from '../../src/inbox/inbox-store.port';
+import { INBOX_FILE } from '../../src/inbox/inbox.module';
+import { openTestDatabase, TEST_DATABASE_URL } from './postgres';
 
 /**
  * The storage driver the end-to-end gateways run on: `TEST_STORAGE_DRIVER=postgres` (CI runs the
@@ -36,4 +41,27 @@ export async function prepareStorage(env: Record<string, string | undefined>): P
   } finally {
     await client.end();
   }
+}
+
+/**
+ * The inbox a gateway with environment `env` uses, opened beside it (PostgreSQL) or after it
+ * ended (SQLite, whose file is one process's), to read what it stored.
+ */
+export async function openInboxOf(
+  env: Record<string, string>,
+): Promise<{ store: InboxStore; close(): Promise<void> }> {
+  const options = { groupCommitMaxBatch: 1, groupCommitWindowMs: 0 };
+  if (env.STORAGE_DRIVER === 'postgres') {
+    const database = await openTestDatabase(env.DATABASE_URL);
+    const store = new PostgresInboxStore(database, options);
+    return {
+      store,
+      close: async () => {
+        await store.close();
+        await database.close();
+      },
+    };
+  }
+  const store = await SqliteInboxStore.open({ file: join(env.DATA_DIR, INBOX_FILE), ...options });
+  return { store, close: () => store.close() };
 }

@@ -11,14 +11,20 @@ const ROW = 'b2c';
 
 /**
  * One GCRA step (gcra.ts) on the shared schedule, atomic under the row lock, so concurrent
- * callers in any process get distinct turns. An upsert: the row is recreated if it was lost
- * (the table is UNLOGGED, see postgres-migrations.ts). Also returns the shared pause, so a
- * process that missed a notification still learns of it on its next call.
+ * callers in any process get distinct turns. The schedule runs on the database server's clock,
+ * read when the statement runs: a time read by the caller before a slow round trip (a busy pool,
+ * a loaded host) would be in the past by then and hand out turns that all go at once. The caller
+ * gets its wait relative to that clock, so the processes' clocks need not agree for the rate.
+ * An upsert: the row is recreated if it was lost (the table is UNLOGGED, see
+ * postgres-migrations.ts). Also returns the shared pause, so a process that missed a
+ * notification still learns of it on its next call.
  */
 const RESERVE = `
-INSERT INTO b2c_flow_control AS f (name, next_slot_at) VALUES ($1, $2::double precision + $3)
-ON CONFLICT (name) DO UPDATE SET next_slot_at = GREATEST(f.next_slot_at, $2) + $3
-RETURNING next_slot_at, paused_until`;
+WITH clock AS (SELECT extract(epoch FROM clock_timestamp()) * 1000 AS now)
+INSERT INTO b2c_flow_control AS f (name, next_slot_at)
+SELECT $1, clock.now + $2 FROM clock
+ON CONFLICT (name) DO UPDATE SET next_slot_at = GREATEST(f.next_slot_at, (SELECT now FROM clock)) + $2
+RETURNING next_slot_at, paused_until, (SELECT now FROM clock) AS server_now`;
 
 const PAUSE = `
 INSERT INTO b2c_flow_control AS f (name, paused_until) VALUES ($1, $2)
@@ -28,6 +34,7 @@ const READ = 'SELECT paused_until FROM b2c_flow_control WHERE name = $1';
 
 interface FlowRow {
   next_slot_at: number;
+  server_now: number;
   /** BIGINT: pg returns it as a string. */
   paused_until: string;
 }
@@ -36,9 +43,9 @@ interface FlowRow {
  * `storage.driver: postgres`: the rate's schedule and B2C's pause live in the `b2c_flow_control`
  * row, so that every process on the database shares one limit and one pause.
  *
- * Times are each process's own clock (epoch ms) compared with times other processes wrote: the
- * processes must run on one host or on NTP-synchronised hosts. A skew of a few ms only shifts
- * turns by that much; a large one would let a fast clock's process go early.
+ * The pause's end is each process's own clock (epoch ms) compared with times other processes
+ * wrote: the processes must run on one host or on NTP-synchronised hosts. The rate's schedule
+ * runs on the database server's clock (RESERVE), so it does not depend on them.
  */
 export class PostgresB2cFlowControl extends PausableFlowControl {
   private readonly logger = new Logger('B2cFlowControl');
@@ -74,16 +81,14 @@ export class PostgresB2cFlowControl extends PausableFlowControl {
   }
 
   protected async reserve(): Promise<number> {
-    const now = this.clock.now();
     // No limit: no round trip per request.
-    if (!this.timing) return now;
-    const { rows } = await this.database.query<FlowRow>(RESERVE, [
-      ROW,
-      now,
-      this.timing.intervalMs,
-    ]);
-    this.notePause(Number(rows[0].paused_until));
-    return gcraSendAt(this.timing, now, rows[0].next_slot_at);
+    if (!this.timing) return this.clock.now();
+    const { rows } = await this.database.query<FlowRow>(RESERVE, [ROW, this.timing.intervalMs]);
+    const [row] = rows;
+    this.notePause(Number(row.paused_until));
+    const serverNow = Number(row.server_now);
+    const waitMs = gcraSendAt(this.timing, serverNow, Number(row.next_slot_at)) - serverNow;
+    return this.clock.now() + waitMs;
   }
 
   protected async sharePause(untilMs: number): Promise<void> {

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -246,26 +245,4 @@ export class ClusterRig {
 
 function keep<V>(map: ReadonlyMap<string, V>, keys: ReadonlyMap<string, unknown>): Map<string, V> {
   return new Map([...map].filter(([key]) => keys.has(key)));
-}
-
-/**
- * Whether the test server answers, asked before jest registers the cases (it cannot wait for a
- * promise then): a child process runs test/support/postgres.ts postgresAvailable(), which says on
- * stderr that PostgreSQL tests are skipped, and fails, so that this throws, in CI (`CI=true`).
- */
-export function postgresAvailableSync(suite: string): boolean {
-  const script =
-    "require('./test/support/postgres').postgresAvailable()" +
-    ".then((ok) => process.stdout.write(ok ? 'yes' : 'no'))";
-  const answer = execFileSync(
-    process.execPath,
-    ['-r', 'ts-node/register/transpile-only', '-e', script],
-    {
-      cwd: join(__dirname, '..', '..', '..'),
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  if (answer !== 'yes') process.stderr.write(`${suite}: SKIPPED (no PostgreSQL server)\n`);
-  return answer === 'yes';
 }

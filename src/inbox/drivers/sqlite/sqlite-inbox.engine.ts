@@ -39,6 +39,13 @@ export class SqliteInboxEngine {
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = FULL');
       migrateSqlite(this.db, SQLITE_INBOX_MIGRATIONS);
+      // The file is this process's alone: every lease in it was taken by a process that is gone,
+      // so its messages resume at once instead of after the lease time.
+      this.db.exec(
+        `UPDATE inbox_messages SET lease_owner = NULL, lease_expires_at = NULL
+         WHERE lease_expires_at IS NOT NULL;
+         DELETE FROM sender_leases;`,
+      );
     } catch (error) {
       this.db.close();
       if ((error as { code?: string }).code === 'SQLITE_BUSY') {
