@@ -54,8 +54,11 @@ describe('RedisThrottlerStorage', () => {
       isBlocked: false,
       timeToBlockExpire: 0,
     });
+    const log = jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
     clock.now += 1_000;
     expect((await hit()).totalHits).toBe(1);
     expect(shared.increment).toHaveBeenCalledTimes(3);
+    expect(log).toHaveBeenCalledWith('Redis answers again: throttle counts are shared again');
+    log.mockRestore();
   });
 });

@@ -47,11 +47,6 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
     redis.on('error', (error: Error) =>
       this.connectionErrors.warn(`Redis connection: ${error.message}`),
     );
-    redis.on('ready', () => {
-      if (!this.degraded) return;
-      this.degraded = false;
-      this.logger.log('Redis answers again: throttle counts are shared again');
-    });
   }
 
   async increment(
@@ -64,7 +59,12 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
     const now = this.clock();
     if (now >= this.skipRedisUntil) {
       try {
-        return await this.shared.increment(key, ttl, limit, blockDuration, throttlerName);
+        const record = await this.shared.increment(key, ttl, limit, blockDuration, throttlerName);
+        if (this.degraded) {
+          this.degraded = false;
+          this.logger.log('Redis answers again: throttle counts are shared again');
+        }
+        return record;
       } catch (error) {
         this.skipRedisUntil = now + RETRY_REDIS_AFTER_MS;
         this.degraded = true;
