@@ -21,6 +21,7 @@ import {
 import {
   DeliveryAbortedError,
   DeliveryError,
+  type DeliveryFailure,
   MESSAGE_SINK,
   type MessageSink,
 } from './message-sink.port';
@@ -319,19 +320,20 @@ export class DeliveryWorker
   private async recordFailure(stored: ClaimedMessage, lease: Lease, error: unknown): Promise<void> {
     const label = `${stored.message.vendor}/${stored.message.messageId}`;
     // An unexpected exception is a fault of ours or of the network stack: worth a retry.
-    const failure = error instanceof DeliveryError ? error.failure : { retryable: true as boolean };
+    const failure: DeliveryFailure =
+      error instanceof DeliveryError ? error.failure : { retryable: true };
     const record: FailureRecord = {
       message: errorMessage(error),
       retryable: failure.retryable,
       at: new Date(this.clock.now()).toISOString(),
-      ...('detail' in failure && failure.detail && Object.keys(failure.detail).length > 0
+      ...(failure.detail && Object.keys(failure.detail).length > 0
         ? { detail: failure.detail }
         : {}),
     };
     const { maxAttempts } = this.config.worker;
     const decision = decideAfterFailure(stored.attempts, failure, this.config.worker);
     if (decision.kind === 'retry') {
-      const pauseAllMs = 'pauseAllMs' in failure ? (failure.pauseAllMs ?? 0) : 0;
+      const { pauseAllMs = 0 } = failure;
       if (pauseAllMs > 0) {
         this.pausedUntil = Math.max(this.pausedUntil, this.clock.now() + pauseAllMs);
       }
