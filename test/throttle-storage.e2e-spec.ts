@@ -1,11 +1,10 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
-import { createApp } from '../src/app.factory';
-import { ConfigError } from '../src/config/config-error';
 import type { RunningEmulator } from '../src/b2c/emulator/emulator';
 import { TWILIO_TEST_AUTH_TOKEN } from '../src/vendors/twilio/fixtures';
 import { freePort } from './support/free-port';
 import { nextSid, postSigned, smsParams, startTestEmulator } from './support/gateway-fixture';
 import { gatewayEnv } from './support/gateway-env';
+import { runGatewayUntilExit } from './support/gateway-process';
 import { startInProcessGateway, type InProcessGateway } from './support/in-process-gateway';
 import {
   freshKeyspace,
@@ -117,19 +116,16 @@ describe('throttle counters across instances', () => {
     url.host = `127.0.0.1:${port}`;
     url.password = 'hunter2-redis-password';
     url.pathname = '/3';
-    const failure = await createApp({
-      env: gatewayEnv({
+    // Its own process: a start that fails here leaves the inbox opening behind it, which would
+    // keep this test process alive; the gateway's own process exits on the error instead.
+    const { code, output: message } = await runGatewayUntilExit(
+      gatewayEnv({
         emulatorUrl: emulator.url,
         twilioAuthToken: TWILIO_TEST_AUTH_TOKEN,
         extra: { ...THROTTLE, THROTTLE_STORAGE: 'redis', REDIS_URL: url.toString() },
       }),
-      logDestination: { write: () => undefined },
-    }).then(
-      (app) => app.close().then(() => undefined),
-      (error: unknown) => error,
     );
-    expect(failure).toBeInstanceOf(ConfigError);
-    const message = (failure as ConfigError).message;
+    expect(code).toBe(1);
     expect(message).toContain(
       `throttle.redisUrl (REDIS_URL): cannot connect to Redis at 127.0.0.1:${port}/3`,
     );

@@ -54,3 +54,27 @@ export async function startGatewayProcess(
     },
   };
 }
+
+/**
+ * Starts the gateway as its own process and waits for it to exit, as a start-up that must fail
+ * does: the operator's view (exit code, what it printed), and nothing the failed start left
+ * opening can outlive the process.
+ */
+export async function runGatewayUntilExit(
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+): Promise<{ code: number | null; output: string }> {
+  await prepareStorage(env);
+  let output = '';
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  clearTimeout(timer);
+  return { code, output };
+}

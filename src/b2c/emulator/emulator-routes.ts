@@ -193,17 +193,32 @@ function send(reply: FastifyReply, answer: RestAnswer): FastifyReply {
   return reply.type(JSON_TYPE).send(JSON.stringify(answer.body));
 }
 
-/** The body as the log keeps it: parsed JSON, or null when absent, invalid or unserialisable. */
+/**
+ * Deeper bodies are logged as null. JSON.parse accepts nesting that JSON.stringify cannot write
+ * back on Node 20 and 24 (a stack overflow at a few thousand levels), which would break
+ * GET /_emulator/requests for good; Node 26 writes it back, and then every reader of the log
+ * (a test's deep equality, its failure message) recurses as deep. One bound, the same on every
+ * line; no B2C payload nests past a handful of levels.
+ */
+const LOGGABLE_DEPTH = 100;
+
+/** The body as the log keeps it: parsed JSON, or null when absent, invalid or nested too deep. */
 function loggableBody(request: RestRequest): unknown {
   if (!request.bodyIsJson) return null;
-  try {
-    // JSON.parse accepts nesting that JSON.stringify cannot write back (stack overflow), which
-    // would break GET /_emulator/requests for good.
-    JSON.stringify(request.body);
-    return request.body;
-  } catch {
-    return null;
+  return nestedDeeperThan(request.body, LOGGABLE_DEPTH) ? null : request.body;
+}
+
+/** Whether parsed JSON nests past `limit` arrays or objects, walked without recursion. */
+function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const pending: Array<{ value: unknown; depth: number }> = [{ value, depth: 0 }];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    if (next.value === null || typeof next.value !== 'object') continue;
+    if (next.depth >= limit) return true;
+    for (const child of Object.values(next.value)) {
+      pending.push({ value: child, depth: next.depth + 1 });
+    }
   }
+  return false;
 }
 
 function recordArrival(log: RequestLog, request: RestRequest): RecordedRequest {
