@@ -8,8 +8,8 @@ import { INBOX_FILE } from '../../src/inbox/inbox.module';
 import { openTestDatabase, TEST_DATABASE_URL } from './postgres';
 
 /**
- * The storage driver the end-to-end gateways run on: `TEST_STORAGE_DRIVER=postgres` (CI runs the
- * storage-touching suites a second time so) gives each gateway a fresh PostgreSQL schema; the
+ * The storage driver the end-to-end gateways run on: `TEST_STORAGE_DRIVER=postgres` (`npm test` runs the
+ * e2e suites a second time so) gives each gateway a fresh PostgreSQL schema; the
  * default is the embedded SQLite inbox.
  */
 export const TEST_STORAGE_DRIVER =
