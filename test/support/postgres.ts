@@ -1,7 +1,6 @@
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { Client } from 'pg';
+import { availableSync } from './available-sync';
 import { PostgresDatabase } from '../../src/storage/postgres/postgres-database';
 
 /**
@@ -78,16 +77,7 @@ async function adminQuery(sql: string): Promise<void> {
  * skipped, and in CI (`CI=true`) throws, failing the suite.
  */
 export function postgresAvailableSync(suite: string): boolean {
-  const script =
-    "require('./test/support/postgres').postgresAvailable()" +
-    ".then((ok) => process.stdout.write(ok ? 'yes' : 'no'))";
-  const answer = execFileSync(
-    process.execPath,
-    ['-r', 'ts-node/register/transpile-only', '-e', script],
-    { cwd: join(__dirname, '..', '..'), encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  if (answer !== 'yes') process.stderr.write(`${suite}: the PostgreSQL cases are SKIPPED\n`);
-  return answer === 'yes';
+  return availableSync('postgres', 'postgresAvailable', 'PostgreSQL', suite);
 }
 
 /** The gateway's database handle on a test URL, with small pools and short timeouts. */

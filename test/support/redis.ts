@@ -1,7 +1,6 @@
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import Redis from 'ioredis';
+import { availableSync } from './available-sync';
 
 /**
  * The server Redis tests use: `TEST_REDIS_URL` (CI sets it), else this machine's local server.
@@ -51,16 +50,7 @@ export function redisAvailable(): Promise<boolean> {
  * (`CI=true`) throws, failing the suite.
  */
 export function redisAvailableSync(suite: string): boolean {
-  const script =
-    "require('./test/support/redis').redisAvailable()" +
-    ".then((ok) => process.stdout.write(ok ? 'yes' : 'no'))";
-  const answer = execFileSync(
-    process.execPath,
-    ['-r', 'ts-node/register/transpile-only', '-e', script],
-    { cwd: join(__dirname, '..', '..'), encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  if (answer !== 'yes') process.stderr.write(`${suite}: the Redis cases are SKIPPED\n`);
-  return answer === 'yes';
+  return availableSync('redis', 'redisAvailable', 'Redis', suite);
 }
 
 export interface TestKeyspace {
