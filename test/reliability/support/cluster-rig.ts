@@ -12,7 +12,7 @@ import { freshSchema, type TestSchema } from '../../support/postgres';
 import { waitFor } from '../../support/wait-for';
 import { checkDeliveryInvariant, type InvariantReport } from './delivery-invariant';
 import { readEmulator, type EmulatorSnapshot } from './emulator-snapshot';
-import type { GatewayExit } from './reliability-rig';
+import { type GatewayExit, signalAndWait } from './reliability-rig';
 import { countPending, readPostgresInbox } from './postgres-inbox-snapshot';
 import { RestartableEmulator } from './restartable-emulator';
 import { WebhookLoad, type LoadOptions, type SentWebhook } from './webhook-load';
@@ -112,19 +112,7 @@ export class ClusterRig {
   async stopNode(node: ClusterNode, signal: NodeJS.Signals): Promise<GatewayExit> {
     const gateway = node.gateway;
     if (!gateway) throw new Error(`gateway ${node.name} is not running`);
-    const started = Date.now();
-    const ended = new Promise<GatewayExit>((resolve) => {
-      if (gateway.child.exitCode !== null || gateway.child.signalCode !== null) {
-        resolve({ code: gateway.child.exitCode, signal: gateway.child.signalCode, ms: 0 });
-      }
-      gateway.child.once('exit', (code, exitSignal) =>
-        resolve({ code, signal: exitSignal, ms: Date.now() - started }),
-      );
-    });
-    gateway.child.kill(signal);
-    const overdue = setTimeout(() => gateway.child.kill('SIGKILL'), 35_000);
-    const exit = await ended;
-    clearTimeout(overdue);
+    const exit = await signalAndWait(gateway, signal);
     this.pastOutput += `--- gateway ${node.name} (pid ${node.pid}) ---\n${gateway.output()}`;
     node.gateway = undefined;
     return exit;

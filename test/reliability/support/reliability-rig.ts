@@ -106,21 +106,7 @@ export class ReliabilityRig {
   async stopGateway(signal: NodeJS.Signals): Promise<GatewayExit> {
     const gateway = this.gateway;
     if (!gateway) throw new Error('no gateway is running');
-    const started = Date.now();
-    const ended = new Promise<GatewayExit>((resolve) => {
-      if (gateway.child.exitCode !== null || gateway.child.signalCode !== null) {
-        resolve({ code: gateway.child.exitCode, signal: gateway.child.signalCode, ms: 0 });
-      }
-      gateway.child.once('exit', (code, exitSignal) =>
-        resolve({ code, signal: exitSignal, ms: Date.now() - started }),
-      );
-    });
-    gateway.child.kill(signal);
-    // A gateway that does not end on its own is killed, so the suite stays bounded; the exit
-    // then shows signal SIGKILL, which the scenarios' expectations report.
-    const overdue = setTimeout(() => gateway.child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-    const exit = await ended;
-    clearTimeout(overdue);
+    const exit = await signalAndWait(gateway, signal);
     this.pastOutput += gateway.output();
     this.gateway = undefined;
     return exit;
@@ -182,4 +168,29 @@ export function describeResult(name: string, result: ScenarioResult): string {
     `drained in ${result.drainMs} ms; final SIGTERM exit ${result.finalExit.code ?? result.finalExit.signal} ` +
     `after ${result.finalExit.ms} ms`
   );
+}
+
+/**
+ * Sends `signal` and waits for the process to end (SIGKILL: at once; SIGTERM: a clean drain). A
+ * gateway that does not end on its own is killed, so the suite stays bounded; the exit then
+ * shows signal SIGKILL, which the scenarios' expectations report.
+ */
+export async function signalAndWait(
+  gateway: GatewayProcess,
+  signal: NodeJS.Signals,
+): Promise<GatewayExit> {
+  const started = Date.now();
+  const ended = new Promise<GatewayExit>((resolve) => {
+    if (gateway.child.exitCode !== null || gateway.child.signalCode !== null) {
+      resolve({ code: gateway.child.exitCode, signal: gateway.child.signalCode, ms: 0 });
+    }
+    gateway.child.once('exit', (code, exitSignal) =>
+      resolve({ code, signal: exitSignal, ms: Date.now() - started }),
+    );
+  });
+  gateway.child.kill(signal);
+  const overdue = setTimeout(() => gateway.child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+  const exit = await ended;
+  clearTimeout(overdue);
+  return exit;
 }
