@@ -6,6 +6,11 @@ import { format, resolveConfig } from 'prettier';
  * `npm run new:vendor -- <name>`: writes `src/vendors/<name>/` from scripts/vendor-template/, a
  * working vendor (HMAC-SHA256 over timestamp and body, JSON payload) with fixtures, tests and a
  * conformance kit, so it runs in the shared suite at once. Nothing outside the folder changes.
+ *
+ * `--send` adds the send part (agents' replies out as SMS): a sender (`<name>-send.ts`), its
+ * stand-in and spec, the send settings, and the kit's `send` part, from the templates in
+ * `vendor-template/send/` and the `// @send-begin` ... `// @send-else` ... `// @send-end` blocks
+ * of the others. Without it those blocks take their `@send-else` part, if any.
  */
 const NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const TEMPLATE_DIR = join(__dirname, 'vendor-template');
@@ -31,6 +36,23 @@ function fill(text: string, values: Record<string, string>): string {
   return Object.entries(values).reduce((out, [key, value]) => out.split(key).join(value), text);
 }
 
+const SEND_BLOCK =
+  /^[ \t]*\/\/ @send-begin\n([\s\S]*?)(?:^[ \t]*\/\/ @send-else\n([\s\S]*?))?^[ \t]*\/\/ @send-end\n/gm;
+
+/** Keeps a template's send blocks (with `--send`) or their `@send-else` parts (without). */
+export function sendBlocks(text: string, send: boolean): string {
+  return text.replace(SEND_BLOCK, (_block, withSend: string, without?: string) =>
+    send ? withSend : (without ?? ''),
+  );
+}
+
+/** Where a template file goes: `send/` templates only with `--send`, beside the others. */
+function outputPath(relativePath: string, send: boolean): string | undefined {
+  const parts = relativePath.split(/[\\/]/);
+  if (parts[0] !== 'send') return relativePath;
+  return send ? join(...parts.slice(1)) : undefined;
+}
+
 function templateFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
     entry.isDirectory()
@@ -42,9 +64,13 @@ function templateFiles(dir: string): string[] {
 }
 
 async function main(): Promise<void> {
-  const name = process.argv[2];
+  const args = process.argv.slice(2);
+  const send = args.includes('--send');
+  const name = args.find((arg) => !arg.startsWith('--'));
   if (!name || !NAME.test(name)) {
-    console.error('usage: npm run new:vendor -- <name>   (lower-case words joined by "-")');
+    console.error(
+      'usage: npm run new:vendor -- <name> [--send]   (lower-case words joined by "-")',
+    );
     process.exit(2);
   }
   const target = join(VENDORS_DIR, name);
@@ -54,9 +80,11 @@ async function main(): Promise<void> {
   }
   const values = placeholders(name);
   for (const file of templateFiles(TEMPLATE_DIR)) {
-    const out = join(target, fill(relative(TEMPLATE_DIR, file), values).replace(/\.tpl$/, ''));
+    const relativePath = outputPath(relative(TEMPLATE_DIR, file), send);
+    if (relativePath === undefined) continue;
+    const out = join(target, fill(relativePath, values).replace(/\.tpl$/, ''));
     mkdirSync(dirname(out), { recursive: true });
-    const text = fill(readFileSync(file, 'utf8'), values);
+    const text = sendBlocks(fill(readFileSync(file, 'utf8'), values), send);
     const options = await resolveConfig(out);
     writeFileSync(out, await format(text, { ...options, filepath: out }));
     console.log(`created ${relative(process.cwd(), out)}`);
@@ -67,4 +95,4 @@ async function main(): Promise<void> {
   );
 }
 
-void main();
+if (require.main === module) void main();

@@ -1,3 +1,4 @@
+import { ReplyPollerModule } from './conversations/reply-poller.module';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AdminModule } from './admin/admin.module';
@@ -25,6 +26,7 @@ export class AppModule {
         SecretsModule,
         StorageModule,
         VendorsModule.forRoot(),
+        ReplyPollerModule,
         HealthModule,
         DeadLettersModule,
         MetricsModule,

@@ -9,6 +9,26 @@ import { __NAME___VENDOR_NAME } from './__name__.constants';
  */
 export function parse__Name__Payload(request: Pick<WebhookRequest, 'rawBody' | 'receivedAt'>): InboundMessage[] {
   const payload = parseJsonBody(request, 'object');
+  // @send-begin
+  // TODO(vendor): the template's delivery receipt, `{ id, messageId, status, errorCode?, from, to }`.
+  if (payload.status !== undefined) {
+    const status = requiredString(payload.status, 'status').toLowerCase();
+    return [
+      {
+        vendor: __NAME___VENDOR_NAME,
+        // One message gets a receipt per status; each distinct status is its own event.
+        messageId: `${requiredString(payload.messageId, 'messageId')}:${status}`,
+        kind: 'status',
+        from: requiredString(payload.from, 'from'),
+        to: requiredString(payload.to, 'to'),
+        text: '',
+        media: [],
+        receivedAt: isoTime(payload.timestamp, request.receivedAt),
+        raw: payload,
+      },
+    ];
+  }
+  // @send-end
   return [
     {
       vendor: __NAME___VENDOR_NAME,

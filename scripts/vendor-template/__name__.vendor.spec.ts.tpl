@@ -2,9 +2,12 @@ import { SignatureRejectedError, UnprocessablePayloadError } from '../../common/
 import type { WebhookRequest } from '../webhook-vendor';
 import { __camel__Payload, signed__Name__Request, __NAME___TEST_SECRET } from './fixtures/signed-__name__-request';
 import { __Name__Vendor } from './__name__.vendor';
+import { __Name__Settings } from './__name__.settings';
 
 const vendor = new __Name__Vendor();
-const settings = { signingSecret: __NAME___TEST_SECRET };
+// Built like start-up builds them, defaults included.
+const settingsOf = (signingSecret: string) => Object.assign(new __Name__Settings(), { signingSecret });
+const settings = settingsOf(__NAME___TEST_SECRET);
 
 function request(signed: { headers: Record<string, string>; body: string }, receivedAt = new Date()): WebhookRequest {
   return {
@@ -34,7 +37,7 @@ describe('__Name__Vendor', () => {
     expect(() => vendor.verify(request({ ...signed, body: signed.body.replace('evt-2', 'evt-3') }), settings)).toThrow(
       SignatureRejectedError,
     );
-    expect(() => vendor.verify(request(signed), { signingSecret: 'other' })).toThrow('signature mismatch');
+    expect(() => vendor.verify(request(signed), settingsOf('other'))).toThrow('signature mismatch');
     const hourLater = new Date(Date.now() + 60 * 60 * 1000);
     expect(() => vendor.verify(request(signed, hourLater), settings)).toThrow(/timestamp/);
   });

@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { AxiosRequestConfig } from 'axios';
 import { firstValueFrom } from 'rxjs';
 import { GatewayConfig } from '../config/gateway-config';
-import { throttlePauseMs, toB2cError } from './b2c-error';
+import { B2cError, throttlePauseMs, toB2cError } from './b2c-error';
 import { B2C_FLOW_CONTROL, type B2cFlowControl } from './flow-control/b2c-flow-control.port';
 import { phoneNumberCondition, roqlDateTime, roqlInteger } from './roql';
 
@@ -29,10 +29,52 @@ export interface NewContact {
   mobilePhone: string;
 }
 
+/** What decides whether a follow-up may join an incident. */
+export interface IncidentState {
+  statusId?: number;
+  status?: string;
+  statusTypeId?: number;
+  statusType?: string;
+  /** Epoch ms; NaN when B2C gave none. */
+  updatedAt: number;
+}
+
+/** A thread entry to add to an existing incident. */
+export interface NewThread {
+  text: string;
+  entryType: 'Customer' | 'Note';
+}
+
+/** An agent's Response entry found by the reply poll. */
+export interface ResponseEntry {
+  incidentId: number;
+  threadId: number;
+  text: string;
+  contentType: string;
+  /** Epoch ms. */
+  createdAt: number;
+}
+
+interface IncidentDocument {
+  updatedTime?: string;
+  statusWithType?: {
+    status?: { id?: number; lookupName?: string };
+    statusType?: { id?: number; lookupName?: string };
+  };
+}
+
+/** Incident ids per ROQL statement of the reply poll: keeps each statement's text short. */
+const IDS_PER_STATEMENT = 200;
+
+/** Thread entry type ids are Oracle's fixed defaults; Response is 2. */
+const RESPONSE_ENTRY_TYPE_ID = 2;
+
 export interface NewIncident {
   subject: string;
   contactId: number;
   noteText: string;
+  /** Also a Customer entry with the customer's words (conversations), before the Note. */
+  customerText?: string;
 }
 
 /**
@@ -91,6 +133,15 @@ export class B2cClient {
         subject: incident.subject,
         primaryContact: { id: incident.contactId },
         threads: [
+          ...(incident.customerText !== undefined
+            ? [
+                {
+                  text: incident.customerText,
+                  entryType: { lookupName: 'Customer' },
+                  contentType: { lookupName: 'text/plain' },
+                },
+              ]
+            : []),
           {
             text: incident.noteText,
             entryType: { lookupName: 'Note' },
@@ -130,6 +181,97 @@ export class B2cClient {
     );
   }
 
+  /** The incident's status and last update; undefined when B2C has no such incident (404). */
+  async incidentState(incidentId: number): Promise<IncidentState | undefined> {
+    let incident: IncidentDocument;
+    try {
+      incident = await this.request<IncidentDocument>({
+        method: 'GET',
+        url: `incidents/${roqlInteger(incidentId)}`,
+      });
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+    const { status, statusType } = incident.statusWithType ?? {};
+    return {
+      statusId: status?.id,
+      status: status?.lookupName,
+      statusTypeId: statusType?.id,
+      statusType: statusType?.lookupName,
+      updatedAt: Date.parse(incident.updatedTime ?? ''),
+    };
+  }
+
+  /**
+   * Adds threads to an incident and optionally sets its status, in one PATCH: B2C applies all
+   * of it or none. Resolves false when the incident no longer exists (404).
+   */
+  async updateIncident(
+    incidentId: number,
+    update: { threads: NewThread[]; status?: string },
+  ): Promise<boolean> {
+    try {
+      await this.request<unknown>({
+        method: 'PATCH',
+        url: `incidents/${roqlInteger(incidentId)}`,
+        data: {
+          ...(update.status ? { statusWithType: { status: { lookupName: update.status } } } : {}),
+          threads: update.threads.map((thread) => ({
+            text: thread.text,
+            entryType: { lookupName: thread.entryType },
+            contentType: { lookupName: 'text/plain' },
+          })),
+        },
+      });
+      return true;
+    } catch (error) {
+      if (isNotFound(error)) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Agents' Response entries created after `sinceMs` on these incidents: one queryResults
+   * request for all of them (several ROQL statements when the list is long).
+   */
+  async findResponses(incidentIds: readonly number[], sinceMs: number): Promise<ResponseEntry[]> {
+    if (incidentIds.length === 0) return [];
+    const statements: string[] = [];
+    for (let at = 0; at < incidentIds.length; at += IDS_PER_STATEMENT) {
+      const ids = incidentIds
+        .slice(at, at + IDS_PER_STATEMENT)
+        .map(roqlInteger)
+        .join(', ');
+      statements.push(
+        'select id, threads.id, threads.text, threads.contentType.lookupName, threads.createdTime' +
+          ` from incidents where id in (${ids})` +
+          ` and threads.entryType.id = ${RESPONSE_ENTRY_TYPE_ID}` +
+          ` and threads.createdTime > ${roqlDateTime(sinceMs)} order by threads.id`,
+      );
+    }
+    const results = await this.request<QueryResults>({
+      method: 'GET',
+      url: 'queryResults',
+      params: { query: statements.join('; ') },
+    });
+    return (results.items ?? []).flatMap((table) =>
+      (table.rows ?? []).flatMap((row): ResponseEntry[] => {
+        const [incidentId, threadId, text, contentType, createdTime] = row;
+        const entry = {
+          incidentId: Number(incidentId),
+          threadId: Number(threadId),
+          text: text ?? '',
+          contentType: contentType || 'text/plain',
+          createdAt: Date.parse(createdTime ?? ''),
+        };
+        return Number.isSafeInteger(entry.incidentId) && Number.isSafeInteger(entry.threadId)
+          ? [entry]
+          : [];
+      }),
+    );
+  }
+
   /**
    * Every call waits for its turn first (pause and rate); the axios timeout only starts once the
    * request is sent, so time spent waiting is never a timeout.
@@ -165,4 +307,8 @@ export class B2cClient {
       this.logger.warn(`could not share B2C's pause: ${(error as Error).message}`);
     }
   }
+}
+
+function isNotFound(error: unknown): boolean {
+  return error instanceof B2cError && error.failure.detail?.status === 404;
 }

@@ -5,7 +5,6 @@ import { OutboundAllowModule } from '../allowlist/outbound/outbound-allow.module
 import { OutboundGuard } from '../allowlist/outbound/outbound-guard';
 import { GatewayConfig } from '../config/gateway-config';
 import { DELIVERY_PAUSE } from '../inbox/delivery-worker';
-import { MESSAGE_SINK } from '../inbox/message-sink.port';
 import { StorageModule } from '../storage/storage.module';
 import { b2cAuthInstaller, b2cAuthProvider } from './auth/b2c-auth.provider';
 import { B2cClient } from './b2c-client';
@@ -71,7 +70,6 @@ const b2cOutboundGuardInstaller: Provider = {
   providers: [
     B2cClient,
     IncidentService,
-    { provide: MESSAGE_SINK, useExisting: IncidentService },
     b2cOutboundGuardInstaller,
     b2cAuthProvider,
     b2cAuthInstaller,
@@ -79,13 +77,13 @@ const b2cOutboundGuardInstaller: Provider = {
     // The worker starts no delivery while B2C's pause lasts, whichever process learnt of it.
     { provide: DELIVERY_PAUSE, useExisting: B2C_FLOW_CONTROL },
   ],
-  exports: [MESSAGE_SINK, B2cClient, B2C_FLOW_CONTROL, DELIVERY_PAUSE],
+  exports: [IncidentService, B2cClient, B2C_FLOW_CONTROL, DELIVERY_PAUSE],
 })
 export class B2cModule implements OnApplicationShutdown {
   constructor(@Inject(B2C_FLOW_CONTROL) private readonly flow: B2cFlowControl) {}
 
   /**
-   * InboxModule imports this module, so Nest stops the worker (and its grace period for
+   * InboxModule imports this module (through ConversationsModule), so Nest stops the worker (and its grace period for
    * deliveries under way) before this runs; a delivery still waiting on a pause then ends.
    */
   async onApplicationShutdown(): Promise<void> {

@@ -9,6 +9,7 @@ const KIND_LABELS: Record<InboundMessage['kind'], string> = {
   voice: 'Call',
   voicemail: 'Voicemail',
   status: 'Status',
+  reply: 'Reply',
 };
 
 /**
@@ -49,4 +50,10 @@ export function incidentNote(message: InboundMessage): string {
     'Original payload:',
     JSON.stringify(message.raw, null, 2),
   ].join('\n');
+}
+
+/** What the agent reads as the customer's own words: the text, then any media links. */
+export function customerEntry(message: InboundMessage): string {
+  const text = message.text.trim() || `(${KIND_LABELS[message.kind]} without text)`;
+  return [text, ...message.media.map((item) => item.url)].join('\n');
 }

@@ -8,7 +8,7 @@ import {
   type SaveCheckpoint,
 } from '../inbox/message-sink.port';
 import { B2cClient } from './b2c-client';
-import { incidentNote, incidentSubject, messageMarker } from './incident-content';
+import { customerEntry, incidentNote, incidentSubject, messageMarker } from './incident-content';
 import { E164 } from '../vendors/phone-number';
 
 /**
@@ -70,6 +70,10 @@ export class IncidentService implements MessageSink {
         subject: incidentSubject(message),
         contactId,
         noteText: incidentNote(message),
+        // A conversation reads as the customer's entries, the first one included.
+        ...(this.config.conversations.followUps === 'thread-while-open'
+          ? { customerText: customerEntry(message) }
+          : {}),
       });
     } catch (error) {
       // B2C did not act on it (throttled) or it never left: nothing to wait out or look for.

@@ -76,6 +76,16 @@ export const ENVIRONMENT_KEYS: Readonly<Record<string, string>> = {
   OCI_VAULT_ENDPOINT: 'secrets.ociVault.endpoint',
   OCI_VAULT_TIMEOUT_MS: 'secrets.ociVault.timeoutMs',
   OCI_VAULT_MAX_ATTEMPTS: 'secrets.ociVault.maxAttempts',
+  CONVERSATIONS_FOLLOW_UPS: 'conversations.followUps',
+  CONVERSATIONS_WINDOW_HOURS: 'conversations.windowHours',
+  CONVERSATIONS_OPEN_STATUSES: 'conversations.openStatuses',
+  CONVERSATIONS_OPT_OUT_KEYWORDS: 'conversations.optOutKeywords',
+  CONVERSATIONS_OPT_IN_KEYWORDS: 'conversations.optInKeywords',
+  CONVERSATIONS_REPLIES: 'conversations.replies.enabled',
+  CONVERSATIONS_REPLIES_POLL_MS: 'conversations.replies.pollMs',
+  CONVERSATIONS_REPLIES_MAX_SEGMENTS: 'conversations.replies.maxSegments',
+  CONVERSATIONS_REPLIES_OVERLAP_MS: 'conversations.replies.overlapMs',
+  CONVERSATIONS_REPLIES_MAX_CONVERSATIONS: 'conversations.replies.maxConversations',
 };
 
 /** Names the YAML file; read from the environment only. */

@@ -21,6 +21,7 @@ import { OutboundSettings } from '../allowlist/outbound/outbound.settings';
 import { SecretsConfig } from '../secrets/secrets.settings';
 import { IsDefined, ValidateIf } from 'class-validator';
 import { AdminSettings } from '../admin/admin.settings';
+import { ConversationsConfig } from '../conversations/conversations.settings';
 import { RequiredText } from './required-setting';
 import { AtMostSetting } from './at-most-setting';
 import {
@@ -217,6 +218,10 @@ export class GatewayConfig {
   @ValidateNested()
   @Type(() => AdminSettings)
   admin = new AdminSettings();
+  /** SMS conversations: follow-ups into the open incident, agents' responses back as SMS. */
+  @ValidateNested()
+  @Type(() => ConversationsConfig)
+  conversations = new ConversationsConfig();
   /**
    * `vendors.<name>`: `enabled` plus the vendor's own settings, validated by the vendor registry
    * against the vendor's settings class once the vendor modules are known.

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import {
   type BeforeApplicationShutdown,
   Inject,
@@ -15,6 +16,7 @@ import {
   type ClaimedMessage,
   INBOX_STORE,
   type InboxStore,
+  type DeliveryCheckpoint,
   type Lease,
   LeaseLostError,
 } from './inbox-store.port';
@@ -87,7 +89,8 @@ export class DeliveryWorker
   implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
 {
   private readonly logger = new Logger(DeliveryWorker.name);
-  private readonly owner = `${INSTANCE_ID}-${process.pid}`;
+  /** Unique per worker, also when two gateways share a process (tests). */
+  private readonly owner = `${INSTANCE_ID}-${process.pid}-${randomBytes(3).toString('hex')}`;
   private readonly deliveries = new Map<number, Delivery>();
   /**
    * Failed attempts in a row whose outcome the store could not record. While the store cannot
@@ -272,12 +275,16 @@ export class DeliveryWorker
         if (delivery.lost) throw new LeaseLostError(stored.seq);
         checkpoint = { ...next };
         await this.store.saveCheckpoint(delivery.lease, checkpoint);
-        // With the incident id saved there is nothing left to call B2C for: let it finish.
-        if (this.releasing && checkpoint.incidentId === undefined) throw new ReleasedForShutdown();
+        if (this.releasing && mayStopAt(checkpoint)) throw new ReleasedForShutdown();
       });
       if (outcome.kind === 'delivered') {
         await this.store.markDelivered(delivery.lease, 'delivered', outcome.checkpoint);
-        this.logger.log(`delivered ${label} as incident ${outcome.checkpoint.incidentId}`);
+        const { sent, incidentId } = outcome.checkpoint;
+        this.logger.log(
+          sent
+            ? `delivered ${label} as SMS ${sent.vendorMessageId}`
+            : `delivered ${label} as incident ${incidentId}`,
+        );
         this.metrics?.delivery(message.vendor, 'delivered');
       } else {
         await this.store.markDelivered(delivery.lease, 'skipped', checkpoint);
@@ -387,4 +394,19 @@ export class DeliveryWorker
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Whether a delivery stopping for shutdown may leave off after saving this checkpoint. Not once
+ * its incident is known (nothing is left to call B2C for: it finishes), nor when a call whose
+ * answer must be recorded is about to go (a reply's send: the next process would have to treat
+ * it as sent-or-not and dead-letter it), nor once a reply is sent or refused.
+ */
+function mayStopAt(checkpoint: DeliveryCheckpoint): boolean {
+  return (
+    checkpoint.incidentId === undefined &&
+    checkpoint.sendAttemptedAt === undefined &&
+    checkpoint.sent === undefined &&
+    checkpoint.notSent === undefined
+  );
 }

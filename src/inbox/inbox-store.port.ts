@@ -6,6 +6,21 @@ export interface DeliveryCheckpoint {
   /** Set (epoch ms) before an incident create is sent: a later attempt must look before creating. */
   incidentAttemptedAt?: number;
   incidentId?: number;
+  /**
+   * Follow-ups (`conversations.followUps: thread-while-open`): the open incident this text
+   * joins, or null when it opens a new one. Decided once, so a retry does not decide again.
+   */
+  joinIncidentId?: number | null;
+  /** Set before the thread append is sent: a later attempt looks for it before sending again. */
+  appendAttemptedAt?: number;
+  /** Notes for the agent, by purpose (e.g. `opt-out`): when each was attempted and when done. */
+  notes?: Record<string, { attemptedAt?: number; doneAt?: number }>;
+  /** Replies: set before the vendor's send API is called; cleared when its outcome is known. */
+  sendAttemptedAt?: number;
+  /** Replies: what the vendor answered. */
+  sent?: { vendorMessageId: string; status: string; segments: number; cut: boolean };
+  /** Replies: the vendor refused the message for good, or the customer had opted out. */
+  notSent?: { reason: string; code?: string; status?: number };
 }
 
 export type MessageState = 'pending' | 'delivered' | 'skipped' | 'dead';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { B2cModule } from '../b2c/b2c.module';
+import { ConversationsModule } from '../conversations/conversations.module';
 import { GatewayConfig } from '../config/gateway-config';
 import { POSTGRES_DATABASE } from '../storage/storage.module';
 import type { PostgresDatabase } from '../storage/postgres/postgres-database';
@@ -13,7 +13,7 @@ import { InboxService } from './inbox.service';
 export const INBOX_FILE = 'inbox.sqlite';
 
 @Module({
-  imports: [B2cModule],
+  imports: [ConversationsModule],
   providers: [
     {
       provide: INBOX_STORE,

@@ -5,7 +5,7 @@ import { AuthModule } from '../auth/auth.module';
 import { InboxModule } from '../inbox/inbox.module';
 import { ThrottleModule } from '../throttle/throttle.module';
 import { discoverVendorModules } from './discover-vendor-modules';
-import { VendorRegistry } from './vendor-registry';
+import { VendorRegistryModule } from './vendor-registry.module';
 import { VendorRequestGuard } from './vendor-request.guard';
 import { WebhookController } from './webhook.controller';
 
@@ -20,11 +20,12 @@ export class VendorsModule {
         ThrottleModule,
         AuthModule,
         InboxModule,
+        VendorRegistryModule,
         ...discoverVendorModules(),
       ],
       controllers: [WebhookController],
-      providers: [VendorRegistry, VendorRequestGuard],
-      exports: [VendorRegistry],
+      providers: [VendorRequestGuard],
+      exports: [VendorRegistryModule],
     };
   }
 }

@@ -1,6 +1,7 @@
 import type { ClassConstructor } from 'class-transformer';
 import type { OutboundHttp } from '../allowlist/outbound/outbound-http.port';
 import type { InboundMessage } from './inbound-message';
+import type { VendorSender } from './kit/send';
 
 /**
  * Everything a vendor module may look at when it verifies and parses one webhook.
@@ -89,4 +90,9 @@ export interface WebhookVendor<S extends object = object> {
   ): InboundMessage[] | Promise<InboundMessage[]>;
   /** The success reply, sent only after every message is committed (or already held). */
   acknowledge(messages: readonly InboundMessage[], request: WebhookRequest): VendorAck;
+  /**
+   * How agents' responses go back as SMS through this vendor (kit/send.ts). Absent: the vendor
+   * has no send API, and start-up says so when replies are on and the vendor is enabled.
+   */
+  readonly sender?: VendorSender<S>;
 }

@@ -40,8 +40,11 @@ function selfSigned(dir: string, name: string, subject: string, extensions: stri
   ]);
 }
 
-/** A fresh test CA and a server certificate it issued for `host` (SAN `DNS:<host>`). */
-export function createTlsIdentity(host: string): TlsIdentity {
+/**
+ * A fresh test CA and a server certificate it issued for `host` (SAN `DNS:<host>`), and for
+ * every name in `otherHosts` too (one certificate for a server answering under several names).
+ */
+export function createTlsIdentity(host: string, otherHosts: readonly string[] = []): TlsIdentity {
   const dir = mkdtempSync(join(tmpdir(), 'test-pki-'));
   selfSigned(dir, 'ca', '/CN=Gateway Test CA', [
     'basicConstraints=critical,CA:TRUE',
@@ -57,9 +60,10 @@ export function createTlsIdentity(host: string): TlsIdentity {
     '-subj',
     `/CN=${host}`,
   ]);
+  const altNames = [...new Set([host, ...otherHosts])].map((name) => `DNS:${name}`).join(',');
   writeFileSync(
     join(dir, 'server.ext'),
-    `subjectAltName=DNS:${host}\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n`,
+    `subjectAltName=${altNames}\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n`,
   );
   openssl(dir, [
     'x509',

@@ -1,35 +1,23 @@
 /**
- * The emulator's own control API under /_emulator/: fault injection, the request log, reset and
- * health. It is unauthenticated on purpose (tests and demos drive it), which is why the emulator
+ * The emulator's own control API under /_emulator/: fault injection, the request log, reset,
+ * health, and what an agent does in B2C (control-incident-routes.ts). It is unauthenticated on purpose (tests and demos drive it), which is why the emulator
  * binds to 127.0.0.1 unless told otherwise: never expose it on a shared network.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 
+import { registerIncidentControlRoutes } from './control-incident-routes';
+import { CONTROL_PREFIX, json, readJsonBody } from './control-http';
 import { EmulatorStore } from './emulator-store';
 import { FaultRegistry, FaultSpecError, parseFaultSpec } from './faults';
 import { RequestLog } from './request-log';
 
-export const CONTROL_PREFIX = '/_emulator';
+export { CONTROL_PREFIX } from './control-http';
 
 export interface ControlDependencies {
   store: EmulatorStore;
   faults: FaultRegistry;
   requestLog: RequestLog;
-}
-
-const JSON_TYPE = 'application/json; charset=utf-8';
-
-function json(reply: FastifyReply, status: number, body: unknown): FastifyReply {
-  return reply.code(status).type(JSON_TYPE).send(JSON.stringify(body));
-}
-
-function readJsonBody(request: FastifyRequest): { ok: true; value: unknown } | { ok: false } {
-  if (typeof request.body !== 'string' || request.body.trim() === '') return { ok: false };
-  try {
-    return { ok: true, value: JSON.parse(request.body) as unknown };
-  } catch {
-    return { ok: false };
-  }
+  now: () => number;
 }
 
 export function registerControlRoutes(app: FastifyInstance, deps: ControlDependencies): void {
@@ -73,4 +61,6 @@ export function registerControlRoutes(app: FastifyInstance, deps: ControlDepende
     deps.requestLog.clear();
     return reply.code(204).send();
   });
+
+  registerIncidentControlRoutes(app, deps);
 }

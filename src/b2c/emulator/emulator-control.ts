@@ -1,6 +1,6 @@
 /**
- * Typed client for tests and demos: drives /_emulator/ (faults, request log, reset) and reads the
- * emulator's data through its own REST API.
+ * Typed client for tests and demos: drives /_emulator/ (faults, request log, reset, an agent's
+ * responses and status changes) and reads the emulator's data through its own REST API.
  *
  * Data reads send the x-b2c-emulator-control header, so they are neither logged nor hit by injected
  * faults: inspecting the emulator never changes what a test asserts on.
@@ -39,6 +39,8 @@ export interface IncidentSnapshot {
   referenceNumber: string;
   subject: string;
   primaryContactId: number;
+  status: NamedId;
+  statusType: NamedId;
   createdTime: string;
   updatedTime: string;
 }
@@ -48,6 +50,7 @@ export interface ThreadSnapshot {
   text: string;
   entryType: NamedId;
   contentType: NamedId;
+  channel: NamedId | null;
   createdTime: string;
   displayOrder: number;
 }
@@ -144,6 +147,27 @@ export class EmulatorControl {
     await this.control('POST', '/reset');
   }
 
+  /**
+   * Answers an incident as an agent who sends a response: a Staff Account thread entry (entry
+   * type 2), and the status becomes Waiting. Returns the new thread entry's id.
+   */
+  async addResponse(
+    incidentId: number,
+    text: string,
+    contentType: 'text/plain' | 'text/html' = 'text/plain',
+  ): Promise<number> {
+    const body = await this.control('POST', `/incidents/${incidentId}/responses`, {
+      text,
+      contentType,
+    });
+    return integer(object(body, 'response').id, 'response.id');
+  }
+
+  /** Sets an incident's status by lookupName (Unresolved, Solved, Waiting, Updated). */
+  async setStatus(incidentId: number, lookupName: string): Promise<void> {
+    await this.control('POST', `/incidents/${incidentId}/status`, { lookupName });
+  }
+
   async contacts(): Promise<ContactSnapshot[]> {
     const list = items(await this.rest('/contacts?limit=20000'), 'contacts');
     return Promise.all(list.map((item) => this.contact(integer(item.id, 'contact.id'))));
@@ -184,12 +208,15 @@ export class EmulatorControl {
 
   async incident(id: number): Promise<IncidentSnapshot> {
     const body = object(await this.rest(`/incidents/${id}`), 'incident');
+    const status = object(body.statusWithType, 'incident.statusWithType');
     return {
       id: integer(body.id, 'incident.id'),
       lookupName: text(body.lookupName, 'incident.lookupName'),
       referenceNumber: text(body.referenceNumber, 'incident.referenceNumber'),
       subject: text(body.subject, 'incident.subject'),
       primaryContactId: canonicalId(body.primaryContact, 'incident.primaryContact'),
+      status: namedId(status.status, 'incident.statusWithType.status'),
+      statusType: namedId(status.statusType, 'incident.statusWithType.statusType'),
       createdTime: text(body.createdTime, 'incident.createdTime'),
       updatedTime: text(body.updatedTime, 'incident.updatedTime'),
     };
@@ -201,6 +228,7 @@ export class EmulatorControl {
       text: text(thread.text, 'thread.text'),
       entryType: namedId(thread.entryType, 'thread.entryType'),
       contentType: namedId(thread.contentType, 'thread.contentType'),
+      channel: thread.channel === null ? null : namedId(thread.channel, 'thread.channel'),
       createdTime: text(thread.createdTime, 'thread.createdTime'),
       displayOrder: integer(thread.displayOrder, 'thread.displayOrder'),
     }));

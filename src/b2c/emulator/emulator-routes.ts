@@ -149,7 +149,7 @@ async function processRequest(
         { allow: allowed },
       );
     }
-    if (request.method === 'POST') checkJsonBody(request);
+    if (request.method === 'POST' || request.method === 'PATCH') checkJsonBody(request);
     return handler(request, match.ids, { store: deps.store, now: deps.now });
   } catch (error) {
     if (error instanceof EmulatorHttpError) return errorAnswer(request, error);

@@ -8,23 +8,21 @@
  */
 import Database from 'better-sqlite3';
 
+import { applySchema } from './emulator-schema';
+import { ENTRY_TYPE, STATUS } from './named-ids';
 import {
   ContactReference,
+  IncidentPatch,
   NewContact,
   NewIncident,
   NewPhone,
   NewThread,
 } from './payload-validation';
 import { RoqlCondition, RoqlSelect } from './roql';
-import {
-  compileCondition,
-  findRoqlTable,
-  renderValue,
-  resolveField,
-  RoqlSemanticError,
-  RoqlTable,
-  SqlParam,
-} from './roql-sql';
+import { runRoqlSelect, TabularResult } from './roql-select';
+import { compileCondition, findRoqlTable, RoqlTable } from './roql-sql';
+
+export { MAX_QUERY_ROWS, type TabularResult } from './roql-select';
 
 export interface ContactRow {
   id: number;
@@ -51,6 +49,7 @@ export interface IncidentRow {
   referenceNumber: string;
   subject: string;
   primaryContactId: number;
+  statusId: number;
   createdMs: number;
   updatedMs: number;
 }
@@ -62,6 +61,7 @@ export interface ThreadRow {
   text: string;
   entryTypeId: number;
   contentTypeId: number;
+  channelId: number | null;
   createdMs: number;
 }
 
@@ -70,70 +70,20 @@ export interface Page<T> {
   total: number;
 }
 
-export interface TabularResult {
-  tableName: string;
-  columnNames: string[];
-  rows: (string | null)[][];
-}
-
 export type CreateIncidentResult =
   { ok: true; incident: IncidentRow; threads: ThreadRow[] } | { ok: false; problem: string };
 
-/** Oracle answers at most 20,000 rows per tabular query on the operational database. */
-export const MAX_QUERY_ROWS = 20_000;
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS contacts (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  first_name TEXT,
-  last_name TEXT,
-  created_ms INTEGER NOT NULL,
-  updated_ms INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS contact_phones (
-  contact_id INTEGER NOT NULL REFERENCES contacts(id),
-  phone_type_id INTEGER NOT NULL,
-  number TEXT NOT NULL,
-  PRIMARY KEY (contact_id, phone_type_id)
-);
-CREATE INDEX IF NOT EXISTS contact_phones_number ON contact_phones(number);
-CREATE TABLE IF NOT EXISTS contact_emails (
-  contact_id INTEGER NOT NULL REFERENCES contacts(id),
-  address_type_id INTEGER NOT NULL,
-  address TEXT NOT NULL,
-  PRIMARY KEY (contact_id, address_type_id)
-);
-CREATE TABLE IF NOT EXISTS incidents (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  reference_number TEXT NOT NULL UNIQUE,
-  subject TEXT NOT NULL,
-  primary_contact_id INTEGER NOT NULL REFERENCES contacts(id),
-  created_ms INTEGER NOT NULL,
-  updated_ms INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS incidents_contact ON incidents(primary_contact_id, created_ms);
-CREATE TABLE IF NOT EXISTS incident_threads (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  incident_id INTEGER NOT NULL REFERENCES incidents(id),
-  display_order INTEGER NOT NULL,
-  text TEXT NOT NULL,
-  entry_type_id INTEGER NOT NULL,
-  content_type_id INTEGER NOT NULL,
-  created_ms INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS incident_threads_incident ON incident_threads(incident_id, display_order);
-CREATE TABLE IF NOT EXISTS reference_counters (
-  day TEXT PRIMARY KEY,
-  last INTEGER NOT NULL
-);
-`;
+export type UpdateIncidentResult =
+  | { ok: true; threads: ThreadRow[] }
+  | { ok: false; notFound: true }
+  | { ok: false; notFound: false; problem: string };
 
 const CONTACT_COLUMNS =
   'id, first_name AS first, last_name AS last, created_ms AS createdMs, updated_ms AS updatedMs';
 const INCIDENT_COLUMNS =
-  'id, reference_number AS referenceNumber, subject, primary_contact_id AS primaryContactId, created_ms AS createdMs, updated_ms AS updatedMs';
+  'id, reference_number AS referenceNumber, subject, primary_contact_id AS primaryContactId, status_id AS statusId, created_ms AS createdMs, updated_ms AS updatedMs';
 const THREAD_COLUMNS =
-  'id, incident_id AS incidentId, display_order AS displayOrder, text, entry_type_id AS entryTypeId, content_type_id AS contentTypeId, created_ms AS createdMs';
+  'id, incident_id AS incidentId, display_order AS displayOrder, text, entry_type_id AS entryTypeId, content_type_id AS contentTypeId, channel_id AS channelId, created_ms AS createdMs';
 
 function wholeSeconds(ms: number): number {
   return Math.floor(ms / 1000) * 1000;
@@ -162,7 +112,7 @@ export class EmulatorStore {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
-    this.db.exec(SCHEMA);
+    applySchema(this.db);
   }
 
   close(): void {
@@ -294,9 +244,9 @@ export class EmulatorStore {
       const referenceNumber = `${day}-${String(counter.last).padStart(6, '0')}`;
       const result = this.db
         .prepare(
-          'INSERT INTO incidents (reference_number, subject, primary_contact_id, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?)',
+          'INSERT INTO incidents (reference_number, subject, primary_contact_id, status_id, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?, ?)',
         )
-        .run(referenceNumber, input.subject, contactId, now, now);
+        .run(referenceNumber, input.subject, contactId, input.statusId, now, now);
       const id = Number(result.lastInsertRowid);
       const threads = input.threads.map((thread) => this.insertThread(id, thread, now));
       const incident: IncidentRow = {
@@ -304,6 +254,7 @@ export class EmulatorStore {
         referenceNumber,
         subject: input.subject,
         primaryContactId: contactId,
+        statusId: input.statusId,
         createdMs: now,
         updatedMs: now,
       };
@@ -355,9 +306,17 @@ export class EmulatorStore {
       .get(incidentId) as { next: number };
     const result = this.db
       .prepare(
-        'INSERT INTO incident_threads (incident_id, display_order, text, entry_type_id, content_type_id, created_ms) VALUES (?, ?, ?, ?, ?, ?)',
+        'INSERT INTO incident_threads (incident_id, display_order, text, entry_type_id, content_type_id, channel_id, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?)',
       )
-      .run(incidentId, next, thread.text, thread.entryTypeId, thread.contentTypeId, now);
+      .run(
+        incidentId,
+        next,
+        thread.text,
+        thread.entryTypeId,
+        thread.contentTypeId,
+        thread.channelId,
+        now,
+      );
     return {
       id: Number(result.lastInsertRowid),
       incidentId,
@@ -365,8 +324,90 @@ export class EmulatorStore {
       text: thread.text,
       entryTypeId: thread.entryTypeId,
       contentTypeId: thread.contentTypeId,
+      channelId: thread.channelId,
       createdMs: now,
     };
+  }
+
+  /**
+   * Sets the fields a PATCH gives and appends its threads, all in one transaction: a contact that
+   * does not resolve leaves the incident as it was. updatedTime moves when anything was given.
+   */
+  updateIncident(id: number, patch: IncidentPatch, nowMs: number): UpdateIncidentResult {
+    const now = wholeSeconds(nowMs);
+    return this.db.transaction((): UpdateIncidentResult => {
+      if (!this.getIncident(id)) return { ok: false, notFound: true };
+      const sets: string[] = [];
+      const values: (string | number)[] = [];
+      if (patch.primaryContact !== undefined) {
+        const contactId = this.resolveContact(patch.primaryContact);
+        if (typeof contactId === 'string') {
+          return {
+            ok: false,
+            notFound: false,
+            problem: `A problem setting a property to reference another object was encountered: ${contactId}`,
+          };
+        }
+        sets.push('primary_contact_id = ?');
+        values.push(contactId);
+      }
+      if (patch.subject !== undefined) {
+        sets.push('subject = ?');
+        values.push(patch.subject);
+      }
+      if (patch.statusId !== undefined) {
+        sets.push('status_id = ?');
+        values.push(patch.statusId);
+      }
+      const threads = patch.threads.map((thread) => this.insertThread(id, thread, now));
+      if (sets.length > 0 || threads.length > 0) {
+        this.db
+          .prepare(`UPDATE incidents SET ${[...sets, 'updated_ms = ?'].join(', ')} WHERE id = ?`)
+          .run(...values, now, id);
+      }
+      return { ok: true, threads };
+    })();
+  }
+
+  /** Deletes an incident with its threads; false when there was none. */
+  deleteIncident(id: number): boolean {
+    return this.db.transaction(() => {
+      this.db.prepare('DELETE FROM incident_threads WHERE incident_id = ?').run(id);
+      return this.db.prepare('DELETE FROM incidents WHERE id = ?').run(id).changes > 0;
+    })();
+  }
+
+  /** Sets an incident's status; false when there is no such incident. */
+  setStatus(id: number, statusId: number, nowMs: number): boolean {
+    const result = this.db
+      .prepare('UPDATE incidents SET status_id = ?, updated_ms = ? WHERE id = ?')
+      .run(statusId, wholeSeconds(nowMs), id);
+    return result.changes > 0;
+  }
+
+  /**
+   * An agent's response as B2C records it when the agent sends it: a Staff Account entry, and the
+   * status Waiting (the "Status Change on Response" option of the default workspace, see
+   * https://docs.oracle.com/en/cloud/saas/b2c-service/famug/c-Overview-of-Incident-Statuses.html).
+   * Undefined when there is no such incident.
+   */
+  addResponse(
+    incidentId: number,
+    text: string,
+    contentTypeId: number,
+    nowMs: number,
+  ): ThreadRow | undefined {
+    const now = wholeSeconds(nowMs);
+    return this.db.transaction(() => {
+      if (!this.getIncident(incidentId)) return undefined;
+      const thread = this.insertThread(
+        incidentId,
+        { text, entryTypeId: ENTRY_TYPE.staffAccount, contentTypeId, channelId: null },
+        now,
+      );
+      this.setStatus(incidentId, STATUS.waiting, now);
+      return thread;
+    })();
   }
 
   // ---- ROQL -----------------------------------------------------------------------------------
@@ -391,47 +432,7 @@ export class EmulatorStore {
 
   /** Runs one ROQL select of queryResults; every value comes back as a string (or null). */
   runSelect(statement: RoqlSelect): TabularResult {
-    const table = findRoqlTable(statement.table);
-    if (!table) {
-      throw new RoqlSemanticError(
-        `Unknown table '${statement.table}'; supported: contacts, incidents`,
-      );
-    }
-    const columns = statement.columns.map((path) => {
-      const field = resolveField(table, path);
-      if (field.kind !== 'column') {
-        throw new RoqlSemanticError(`Selecting the multi-valued field '${path}' is not supported`);
-      }
-      return field;
-    });
-    const params: SqlParam[] = [];
-    let sql = `SELECT ${columns.map((c, i) => `${c.sql} AS c${i}`).join(', ')} FROM ${table.sqlTable} t`;
-    if (statement.where) {
-      const filter = compileCondition(statement.where, table);
-      sql += ` WHERE ${filter.sql}`;
-      params.push(...filter.params);
-    }
-    const order = statement.orderBy.map(({ field, direction }) => {
-      const resolved = resolveField(table, field);
-      if (resolved.kind !== 'column') {
-        throw new RoqlSemanticError(
-          `Ordering by the multi-valued field '${field}' is not supported`,
-        );
-      }
-      return `${resolved.sql} ${direction === 'desc' ? 'DESC' : 'ASC'}`;
-    });
-    sql += ` ORDER BY ${[...order, 't.id ASC'].join(', ')} LIMIT ? OFFSET ?`;
-    params.push(Math.min(statement.limit ?? MAX_QUERY_ROWS, MAX_QUERY_ROWS), statement.offset ?? 0);
-
-    const raw = this.db
-      .prepare(sql)
-      .raw(true)
-      .all(...params) as unknown[][];
-    return {
-      tableName: table.name,
-      columnNames: [...statement.columns],
-      rows: raw.map((row) => row.map((value, i) => renderValue(columns[i].type, value))),
-    };
+    return runRoqlSelect(this.db, statement);
   }
 }
 

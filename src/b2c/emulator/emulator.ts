@@ -35,6 +35,8 @@ export interface EmulatorOptions {
   requestLogLimit?: number;
   /** Largest request body accepted, in bytes; default 1 MiB. */
   bodyLimit?: number;
+  /** The emulator's clock in epoch milliseconds (default Date.now), for tests of times. */
+  now?: () => number;
 }
 
 export interface RunningEmulator {
@@ -51,6 +53,7 @@ export function createEmulatorApp(options: EmulatorOptions): FastifyInstance {
   const faults = new FaultRegistry();
   const requestLog = new RequestLog(options.requestLogLimit ?? DEFAULT_REQUEST_LOG_LIMIT);
   const inFlight = new Set<Promise<unknown>>();
+  const now = options.now ?? Date.now;
 
   const common = {
     // The REST catch-all route is a wildcard parameter: allow long resource paths.
@@ -76,10 +79,10 @@ export function createEmulatorApp(options: EmulatorOptions): FastifyInstance {
     password: options.password,
     oauth: options.oauth,
     sessionIds: options.sessionIds,
-    now: Date.now,
+    now,
     inFlight,
   });
-  registerControlRoutes(app, { store, faults, requestLog });
+  registerControlRoutes(app, { store, faults, requestLog, now });
 
   app.addHook('onClose', async () => {
     // A request delayed by an injected latency may still be running after its client left;

@@ -8,13 +8,20 @@
  *   https://cx.rightnow.com/app/answers/detail/a_id/10785
  * - incidents with `subject`, `primaryContact {id}` and inline `threads [{text, entryType}]`:
  *   https://docs.oracle.com/en/cloud/saas/b2c-service/cxsvc/c_osvc_send_on_save.html
- * - references "Only ID or lookupName can be provided":
+ * - references "Only ID or lookupName can be provided", and the incident fields an update may
+ *   carry (subject, statusWithType, primaryContact, threads):
  *   https://docs.oracle.com/en/cloud/saas/b2c-service/cxsvc/op-services-rest-connect-v1.4-incidents-id-patch.html
+ * - `statusWithType.status` as `{ id }` or `{ lookupName }`; `statusType` follows from the status
+ *   and is not set by clients (statuses keep their type: "you cannot change their types",
+ *   https://docs.oracle.com/en/cloud/saas/b2c-service/famug/c-Overview-of-Incident-Statuses.html).
  */
 import {
   EMAIL_ADDRESS_TYPES,
+  INCIDENT_STATUSES,
   NamedIdList,
   PHONE_TYPES,
+  STATUS,
+  THREAD_CHANNELS,
   THREAD_CONTENT_TYPES,
   THREAD_ENTRY_TYPES,
 } from './named-ids';
@@ -55,11 +62,23 @@ export interface NewThread {
   text: string;
   entryTypeId: number;
   contentTypeId: number;
+  /** null when the thread names no channel. */
+  channelId: number | null;
 }
 
 export interface NewIncident {
   subject: string;
   primaryContact: ContactReference;
+  statusId: number;
+  threads: NewThread[];
+}
+
+/** Body of PATCH /incidents/{id}: fields absent from the body stay as they are. */
+export interface IncidentPatch {
+  subject?: string;
+  statusId?: number;
+  primaryContact?: ContactReference;
+  /** Appended to the incident's threads. */
   threads: NewThread[];
 }
 
@@ -205,7 +224,11 @@ function parseThread(value: unknown, path: string): NewThread {
     value.contentType === undefined
       ? 1 // text/plain
       : readNamedId(value.contentType, THREAD_CONTENT_TYPES, `${path}.contentType`);
-  return { text, entryTypeId, contentTypeId };
+  const channelId =
+    value.channel === undefined || value.channel === null
+      ? null
+      : readNamedId(value.channel, THREAD_CHANNELS, `${path}.channel`);
+  return { text, entryTypeId, contentTypeId, channelId };
 }
 
 /** Body of POST /incidents/{id}/threads. */
@@ -233,11 +256,43 @@ function parseContactReference(value: unknown): ContactReference {
   return { lookupName: value.lookupName };
 }
 
-/** Body of POST /incidents. */
+/** `statusWithType.status` of an incident body; undefined when the body sets no status. */
+function parseStatus(incident: Record<string, unknown>): number | undefined {
+  const value = incident.statusWithType;
+  if (value === undefined || value === null) return undefined;
+  if (!isRecord(value)) throw invalid('statusWithType: expected an object with status');
+  if (value.status === undefined || value.status === null) return undefined;
+  return readNamedId(value.status, INCIDENT_STATUSES, 'statusWithType.status');
+}
+
+function parseThreads(incident: Record<string, unknown>): NewThread[] {
+  return optionalArray(incident, 'threads').map((t, i) => parseThread(t, `threads[${i}]`));
+}
+
+/** Body of POST /incidents; a new incident is Unresolved unless the body names a status. */
 export function parseIncidentBody(body: unknown): NewIncident {
   const incident = requireObject(body, 'incident');
   const subject = requiredString(incident, 'subject', 'subject', LIMITS.subject);
   const primaryContact = parseContactReference(incident.primaryContact);
-  const threads = optionalArray(incident, 'threads').map((t, i) => parseThread(t, `threads[${i}]`));
-  return { subject, primaryContact, threads };
+  const statusId = parseStatus(incident) ?? STATUS.unresolved;
+  return { subject, primaryContact, statusId, threads: parseThreads(incident) };
+}
+
+/**
+ * Body of PATCH /incidents/{id}. Everything is checked before anything is written, so a bad
+ * thread in the body leaves the incident untouched.
+ */
+export function parseIncidentPatchBody(body: unknown): IncidentPatch {
+  if (!isRecord(body)) throw invalid('The incident must be a JSON object');
+  const incident = body;
+  const patch: IncidentPatch = { threads: parseThreads(incident) };
+  if (incident.subject !== undefined) {
+    patch.subject = requiredString(incident, 'subject', 'subject', LIMITS.subject);
+  }
+  const statusId = parseStatus(incident);
+  if (statusId !== undefined) patch.statusId = statusId;
+  if (incident.primaryContact !== undefined) {
+    patch.primaryContact = parseContactReference(incident.primaryContact);
+  }
+  return patch;
 }

@@ -9,6 +9,10 @@
  *   (https://docs.oracle.com/en/cloud/saas/b2c-service/22a/cxsvc/c_osvc_access_metadata.html);
  * - references to other objects (an incident's primaryContact) and sub-lists (a contact's phones)
  *   are link objects, not inlined data;
+ * - an incident's `statusWithType {status, statusType}` and a thread's `channel` are named IDs
+ *   (incidents schema of
+ *   https://docs.oracle.com/en/cloud/saas/b2c-service/cxsvc/op-services-rest-connect-v1.4-incidents-id-patch.html);
+ *   a thread without a channel shows `channel: null`;
  * - queryResults: `items: [{tableName, count, columnNames, rows}]`
  *   (https://docs.oracle.com/en/cloud/saas/b2c-service/cxsvc/op-services-rest-connect-v1.4-queryresults-get.html).
  */
@@ -25,6 +29,8 @@ import {
   EMAIL_ADDRESS_TYPES,
   namedIdById,
   PHONE_TYPES,
+  statusWithType,
+  THREAD_CHANNELS,
   THREAD_CONTENT_TYPES,
   THREAD_ENTRY_TYPES,
 } from './named-ids';
@@ -151,6 +157,7 @@ export function incidentJson(incident: IncidentRow, hrefs: Hrefs): Json {
       ],
     },
     referenceNumber: incident.referenceNumber,
+    statusWithType: statusWithType(incident.statusId),
     subject: incident.subject,
     threads: subListLinks(`${href}/threads`),
     links: objectLinks(href, hrefs, 'incidents'),
@@ -161,6 +168,7 @@ export function threadJson(thread: ThreadRow, hrefs: Hrefs): Json {
   const href = hrefs.to('incidents', thread.incidentId, 'threads', thread.id);
   return {
     id: thread.id,
+    channel: thread.channelId === null ? null : namedIdById(THREAD_CHANNELS, thread.channelId),
     contentType: namedIdById(THREAD_CONTENT_TYPES, thread.contentTypeId),
     createdTime: formatOracleTime(thread.createdMs),
     displayOrder: thread.displayOrder,

@@ -6,6 +6,9 @@
  * Created objects are answered with 201, a Location header and the object, as REST APIs of Oracle
  * document ("The response includes a Location header containing the canonical URI for the newly
  * created resource", e.g. https://docs.oracle.com/en/cloud/paas/soa-cloud/scsap/StatusCodes.html).
+ * Updates (PATCH) and deletes answer 200 with an empty body, as the Connect REST API does for
+ * "Update an incident" / "Delete an incident" (op-services-rest-connect-v1.4-incidents-id-patch
+ * and -delete under https://docs.oracle.com/en/cloud/saas/b2c-service/cxsvc/).
  */
 import { EmulatorStore, Page } from './emulator-store';
 import { PHONE_TYPES, namedIdById } from './named-ids';
@@ -13,6 +16,7 @@ import { EmulatorHttpError, ErrorCode } from './oracle-error';
 import {
   parseContactBody,
   parseIncidentBody,
+  parseIncidentPatchBody,
   parsePhoneBody,
   parseThreadBody,
 } from './payload-validation';
@@ -267,6 +271,22 @@ const getIncident: Handler = (request, [id], context) => ({
   body: incidentJson(requireIncident(context, id), request.hrefs),
 });
 
+const updateIncident: Handler = (request, [id], context) => {
+  requireIncident(context, id);
+  const patch = parseIncidentPatchBody(request.body);
+  const result = context.store.updateIncident(id, patch, context.now());
+  if (!result.ok) {
+    if (result.notFound) throw notFound('Incident', id); // deleted meanwhile
+    throw new EmulatorHttpError(400, ErrorCode.WriteFailed, result.problem);
+  }
+  return { status: 200 };
+};
+
+const deleteIncident: Handler = (_request, [id], context) => {
+  if (!context.store.deleteIncident(id)) throw notFound('Incident', id);
+  return { status: 200 };
+};
+
 const getPrimaryContact: Handler = (request, [id], context) => {
   const incident = requireIncident(context, id);
   return {
@@ -320,7 +340,10 @@ export const ROUTES: readonly Route[] = [
   { pattern: ['contacts', ':id', 'phones', ':n'], methods: { GET: getPhone } },
   { pattern: ['contacts', ':id', 'emails'], methods: { GET: listEmails } },
   { pattern: ['incidents'], methods: { GET: listIncidents, POST: createIncident } },
-  { pattern: ['incidents', ':id'], methods: { GET: getIncident } },
+  {
+    pattern: ['incidents', ':id'],
+    methods: { GET: getIncident, PATCH: updateIncident, DELETE: deleteIncident },
+  },
   { pattern: ['incidents', ':id', 'primaryContact'], methods: { GET: getPrimaryContact } },
   { pattern: ['incidents', ':id', 'threads'], methods: { GET: listThreads, POST: addThread } },
   { pattern: ['incidents', ':id', 'threads', ':id'], methods: { GET: getThread } },

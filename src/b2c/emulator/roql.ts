@@ -14,6 +14,8 @@ export const MAX_ROQL_LENGTH = 8000;
 const MAX_NESTING = 32;
 /** SQLite refuses expression trees deeper than 1000; stay far below so bad input is a 400. */
 const MAX_PREDICATES = 200;
+/** Values in one IN list; SQLite binds each as a parameter (its limit is 32,766). */
+export const MAX_IN_VALUES = 1000;
 
 export type ComparisonOperator = '=' | '!=' | '<' | '<=' | '>' | '>=';
 
@@ -24,6 +26,7 @@ export type RoqlCondition =
   | { kind: 'not'; operand: RoqlCondition }
   | { kind: 'compare'; field: string; operator: ComparisonOperator; value: RoqlLiteral }
   | { kind: 'like'; field: string; pattern: string; negated: boolean }
+  | { kind: 'in'; field: string; values: RoqlLiteral[]; negated: boolean }
   | { kind: 'isNull'; field: string; negated: boolean };
 
 export interface RoqlOrderBy {
@@ -57,6 +60,7 @@ const KEYWORDS = [
   'or',
   'not',
   'like',
+  'in',
   'is',
   'null',
   'select',
@@ -296,7 +300,8 @@ class Parser {
     return this.predicate();
   }
 
-  // predicate := field (op literal | [NOT] LIKE string | IS [NOT] NULL)
+  // predicate := field (op literal | [NOT] LIKE string | [NOT] IN (literal {, literal})
+  //              | IS [NOT] NULL)
   private predicate(): RoqlCondition {
     this.predicates += 1;
     if (this.predicates > MAX_PREDICATES) this.fail(`More than ${MAX_PREDICATES} conditions`);
@@ -308,7 +313,13 @@ class Parser {
     if (token.kind === 'keyword' && token.keyword === 'like') {
       return { kind: 'like', field, pattern: this.stringLiteral(), negated: false };
     }
+    if (token.kind === 'keyword' && token.keyword === 'in') {
+      return { kind: 'in', field, values: this.literalList(), negated: false };
+    }
     if (token.kind === 'keyword' && token.keyword === 'not') {
+      if (this.acceptKeyword('in')) {
+        return { kind: 'in', field, values: this.literalList(), negated: true };
+      }
       this.expectKeyword('like');
       return { kind: 'like', field, pattern: this.stringLiteral(), negated: true };
     }
@@ -318,7 +329,7 @@ class Parser {
       return { kind: 'isNull', field, negated };
     }
     throw new RoqlSyntaxError(
-      `Expected a comparison operator, LIKE or IS after ${field} but found ${describe(token)}`,
+      `Expected a comparison operator, LIKE, IN or IS after ${field} but found ${describe(token)}`,
       token.position,
     );
   }
@@ -331,6 +342,22 @@ class Parser {
       `Expected a string or integer literal but found ${describe(token)}`,
       token.position,
     );
+  }
+
+  // literalList := ( literal {, literal} )
+  private literalList(): RoqlLiteral[] {
+    if (!this.atPunctuation('(')) this.fail(`Expected '(' but found ${describe(this.peek())}`);
+    this.next();
+    const values = [this.literal()];
+    while (this.atPunctuation(',')) {
+      this.next();
+      if (values.length >= MAX_IN_VALUES) this.fail(`More than ${MAX_IN_VALUES} values in IN`);
+      values.push(this.literal());
+    }
+    if (!this.atPunctuation(')'))
+      this.fail(`Expected ',' or ')' but found ${describe(this.peek())}`);
+    this.next();
+    return values;
   }
 
   private stringLiteral(): string {

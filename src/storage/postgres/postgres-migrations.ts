@@ -1,3 +1,4 @@
+import { CONVERSATION_TABLES } from '../../conversations/drivers/conversation-tables';
 import type { SchemaMigration } from '../schema-migration';
 
 /**
@@ -60,5 +61,10 @@ CREATE TABLE refusals (
 );
 CREATE INDEX refusals_expiry ON refusals (expires_at);
 `,
+  },
+  {
+    version: 2,
+    name: 'SMS conversations: incidents per customer and number, opt-outs, sent replies',
+    sql: CONVERSATION_TABLES,
   },
 ];

@@ -19,3 +19,6 @@ export const BANDWIDTH_ACK: Readonly<VendorAck> = Object.freeze({
   contentType: 'application/json',
   body: '{"status":"accepted"}',
 });
+
+/** The Messaging API's origin (`POST /api/v2/users/{accountId}/messages`). */
+export const BANDWIDTH_API_BASE_URL = 'https://messaging.bandwidth.com';

@@ -16,6 +16,9 @@ export const BIRD_TOLERANCE_MS = 5 * 60 * 1000;
 /** The Channels API event of a message a customer sent over SMS. */
 export const BIRD_INBOUND_SMS_EVENT = 'sms.inbound';
 
+/** The Channels API event of a status change of a message sent over SMS (ours). */
+export const BIRD_OUTBOUND_SMS_EVENT = 'sms.outbound';
+
 /** Bird treats any 2xx as delivered. */
 export const BIRD_ACK: Readonly<VendorAck> = Object.freeze({
   status: 200,

@@ -1,3 +1,5 @@
+import type { SendStandIn } from '../kit/send-stand-in';
+
 /**
  * What a vendor folder gives the shared conformance suite (test/vendor-conformance.e2e-spec.ts):
  * a way to make real, correctly signed deliveries and a description of its scheme. The suite
@@ -54,4 +56,30 @@ export interface ConformanceKit {
   hasNonce: boolean;
   /** Throws (jest `expect`) unless the reply is the acknowledgement the vendor expects. */
   expectAck(response: ConformanceResponse): void;
+  /** Present when the vendor module has a `sender`: what the send suites need. */
+  send?: SendConformance;
+}
+
+/**
+ * The send half of a vendor's kit: its send API's stand-in and the deliveries a conversation
+ * test posts (an inbound text with chosen numbers, a delivery receipt for a sent message).
+ */
+export interface SendConformance {
+  /** The stand-in of the vendor's send API; its `env` enables sending with its credentials. */
+  standIn: SendStandIn;
+  /** A correctly authenticated inbound SMS `id` from `from` to `to` saying `text`. */
+  inbound(
+    id: string,
+    sms: { from: string; to: string; text: string },
+  ): TestDelivery | Promise<TestDelivery>;
+  /**
+   * A correctly authenticated delivery receipt for the message the stand-in answered with
+   * `vendorMessageId`, from `from` (our number) to `to`: `delivered` or `failed` in the
+   * vendor's own words.
+   */
+  receipt(
+    id: string,
+    sent: { vendorMessageId: string; from: string; to: string },
+    outcome: 'delivered' | 'failed',
+  ): TestDelivery | Promise<TestDelivery>;
 }

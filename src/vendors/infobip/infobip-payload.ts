@@ -7,6 +7,7 @@ import {
   requiredE164,
   requiredObject,
   requiredString,
+  type JsonObject,
 } from '../kit/payload';
 import { MalformedPayloadError } from '../../common/problem/gateway-error';
 import { toE164 } from '../phone-number';
@@ -20,13 +21,40 @@ function recipient(value: unknown, where: string): string {
 }
 
 /**
- * One `results[]` item of an inbound SMS (MO_JSON_2); undefined for a delivery report (an item
- * with a `status` object and no text), which carries nothing to open an incident with.
+ * A delivery report item ("Receive outbound SMS message report": `messageId`, `to`, optional
+ * `from`, `status` and `error` objects) for a message the gateway sent, as kind `status`. One
+ * stored status per message and status name, so a later DELIVERED is not a duplicate.
  */
-function parseResult(item: unknown, index: number, receivedAt: Date): InboundMessage | undefined {
+function deliveryReport(result: JsonObject, at: string, receivedAt: Date): InboundMessage {
+  const status = requiredObject(result.status, `${at}.status`);
+  const name =
+    optionalString(status.name, `${at}.status.name`) ??
+    requiredString(status.groupName, `${at}.status.groupName`);
+  const from = optionalString(result.from, `${at}.from`);
+  return {
+    vendor: INFOBIP_VENDOR_NAME,
+    messageId: `${requiredString(result.messageId, `${at}.messageId`)}:${name}`,
+    kind: 'status',
+    // Our sender id as Infobip reports it; absent from some reports.
+    from: from === undefined ? '' : recipient(from, `${at}.from`),
+    to: recipient(result.to, `${at}.to`),
+    text: optionalString(status.description, `${at}.status.description`) ?? name,
+    media: [],
+    receivedAt: isoTime(result.doneAt, receivedAt),
+    raw: result,
+  };
+}
+
+/**
+ * One `results[]` item: an inbound SMS (MO_JSON_2), or a delivery report (an item with a
+ * `status` object and no text) as kind `status`, which opens no incident.
+ */
+function parseResult(item: unknown, index: number, receivedAt: Date): InboundMessage {
   const at = `results[${index}]`;
   const result = requiredObject(item, at);
-  if (isObject(result.status) && result.text === undefined) return undefined;
+  if (isObject(result.status) && result.text === undefined) {
+    return deliveryReport(result, at, receivedAt);
+  }
   return {
     vendor: INFOBIP_VENDOR_NAME,
     messageId: requiredString(result.messageId, `${at}.messageId`),
@@ -41,15 +69,13 @@ function parseResult(item: unknown, index: number, receivedAt: Date): InboundMes
 }
 
 /**
- * Infobip's inbound SMS webhook: `{ results: [...], messageCount, pendingMessageCount }`. Every
- * item becomes a message; one malformed item refuses the whole batch, naming it.
+ * Infobip's inbound SMS and delivery report webhooks: `{ results: [...], ... }`. Every item
+ * becomes a message; one malformed item refuses the whole batch, naming it.
  */
 export function parseInfobipPayload(
   request: Pick<WebhookRequest, 'rawBody' | 'receivedAt'>,
 ): InboundMessage[] {
   const body = parseJsonBody(request, 'object');
   if (!Array.isArray(body.results)) throw new MalformedPayloadError('results must be an array');
-  return body.results
-    .map((item, index) => parseResult(item, index, request.receivedAt))
-    .filter((message): message is InboundMessage => message !== undefined);
+  return body.results.map((item, index) => parseResult(item, index, request.receivedAt));
 }

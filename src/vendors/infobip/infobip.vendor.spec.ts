@@ -98,7 +98,7 @@ describe('InfobipVendor: results[]', () => {
     ]);
   });
 
-  it('keeps a shortcode recipient as sent and skips delivery reports', () => {
+  it('keeps a shortcode recipient as sent and stores delivery reports as statuses', () => {
     const shortcode = { ...infobipInboundResult('s'), to: '1234' };
     const report = {
       messageId: 'r',
@@ -107,7 +107,20 @@ describe('InfobipVendor: results[]', () => {
       doneAt: '2026-11-23T09:00:00.000+0000',
     };
     const messages = vendor.parse(request(infobipRequest(infobipBatch([shortcode, report]))));
-    expect(messages).toEqual([expect.objectContaining({ messageId: 's', to: '1234' })]);
+    expect(messages).toEqual([
+      expect.objectContaining({ messageId: 's', kind: 'sms', to: '1234' }),
+      {
+        vendor: 'infobip',
+        messageId: 'r:DELIVERED',
+        kind: 'status',
+        from: '',
+        to: '+385916242493',
+        text: 'DELIVERED',
+        media: [],
+        receivedAt: '2026-11-23T09:00:00.000Z',
+        raw: report,
+      },
+    ]);
   });
 
   it.each([

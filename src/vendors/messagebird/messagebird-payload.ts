@@ -68,14 +68,45 @@ function conversationMessage(payload: JsonObject, request: Request): InboundMess
   ];
 }
 
+/**
+ * SMS API status report for a message we sent (`id`, `reference`, `recipient`, `status`,
+ * `statusDatetime`, `statusReason`, `statusErrorCode`) as kind `status`. The report names no
+ * originator. One stored status per message, recipient and status.
+ */
+function statusReport(payload: JsonObject, request: Request): InboundMessage {
+  const id = requiredString(payload.id, 'id');
+  const status = requiredString(payload.status, 'status');
+  // JSON reports may write the MSISDN as a number.
+  const raw = typeof payload.recipient === 'number' ? String(payload.recipient) : payload.recipient;
+  const to = recipient(raw, 'recipient');
+  return {
+    vendor: MESSAGEBIRD_VENDOR_NAME,
+    messageId: `${id}:${to}:${status}`,
+    kind: 'status',
+    from: '',
+    to,
+    text: optionalString(payload.statusReason, 'statusReason') ?? status,
+    media: [],
+    receivedAt: isoTime(payload.statusDatetime, request.receivedAt),
+    raw: payload,
+  };
+}
+
+/** An SMS API payload: a status report (a `status`, no `originator`) or an inbound message. */
+function smsApiPayload(payload: JsonObject, request: Request): InboundMessage {
+  return payload.status !== undefined && payload.originator === undefined
+    ? statusReport(payload, request)
+    : smsApiMessage(payload, request);
+}
+
 /** A MessageBird webhook as messages; a Conversations event that is not inbound gives none. */
 export function parseMessagebirdPayload(request: Request): InboundMessage[] {
   if (request.contentType === 'application/x-www-form-urlencoded') {
-    return [smsApiMessage(formPairsToRecord(decodeForm(request.rawBody)), request)];
+    return [smsApiPayload(formPairsToRecord(decodeForm(request.rawBody)), request)];
   }
   const payload = parseJsonBody(request, 'object');
   if (payload.message !== undefined && payload.type !== undefined) {
     return conversationMessage(payload, request);
   }
-  return [smsApiMessage(payload, request)];
+  return [smsApiPayload(payload, request)];
 }

@@ -60,7 +60,7 @@ describe('MessagebirdSettings', () => {
 describe('MessagebirdVendor', () => {
   it('describes itself for registration', () => {
     expect(vendor.name).toBe('messagebird');
-    expect(vendor.secretSettings).toEqual(['signingKey']);
+    expect(vendor.secretSettings).toEqual(['signingKey', 'accessKey']);
     expect(vendor.acknowledge()).toEqual({ status: 200, contentType: 'text/plain', body: 'OK' });
   });
 

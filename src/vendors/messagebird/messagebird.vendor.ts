@@ -5,6 +5,7 @@ import { RegisterVendor } from '../vendor.decorator';
 import type { Verification, VendorAck, WebhookRequest, WebhookVendor } from '../webhook-vendor';
 import { verifyMessagebirdJwt } from './messagebird-jwt';
 import { parseMessagebirdPayload } from './messagebird-payload';
+import { MessagebirdSender } from './messagebird-send';
 import {
   MESSAGEBIRD_ACK,
   MESSAGEBIRD_SIGNATURE_HEADER,
@@ -14,18 +15,20 @@ import { MessagebirdSettings } from './messagebird.settings';
 
 /**
  * MessageBird (legacy platform) webhooks signed with `MessageBird-Signature-JWT`: inbound SMS
- * (SMS API, form or JSON) and Conversations API message events. Stateless.
+ * and status reports (SMS API, form or JSON) and Conversations API message events. Replies go
+ * out through `MessagebirdSender` (SMS API). Stateless.
  */
 @Injectable()
 @RegisterVendor()
 export class MessagebirdVendor implements WebhookVendor<MessagebirdSettings> {
   readonly name = MESSAGEBIRD_VENDOR_NAME;
   readonly settingsClass = MessagebirdSettings;
-  readonly secretSettings: readonly (keyof MessagebirdSettings)[] = ['signingKey'];
+  readonly secretSettings: readonly (keyof MessagebirdSettings)[] = ['signingKey', 'accessKey'];
   readonly contentTypes: readonly string[] = [
     'application/json',
     'application/x-www-form-urlencoded',
   ];
+  readonly sender = new MessagebirdSender();
 
   verify(request: WebhookRequest, settings: MessagebirdSettings): Verification {
     return verifyMessagebirdJwt({

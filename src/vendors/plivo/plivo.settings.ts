@@ -1,4 +1,4 @@
-import { IsIn, IsNotEmpty, IsString } from 'class-validator';
+import { IsIn, IsNotEmpty, IsOptional, IsString, IsUrl, Matches } from 'class-validator';
 import { PLIVO_SIGNATURE_VERSIONS, type PlivoSignatureVersion } from './plivo.constants';
 
 /** `vendors.plivo` settings (`VENDOR_PLIVO__<KEY>` in the environment). */
@@ -14,4 +14,18 @@ export class PlivoSettings {
    */
   @IsIn(PLIVO_SIGNATURE_VERSIONS)
   signatureVersion: PlivoSignatureVersion = 'v3';
+
+  /** Sending: the Auth ID (`MA...` or `SA...`) whose auth token is `authToken`. */
+  @IsOptional()
+  @Matches(/^[MS]A[A-Z0-9]{18}$/, { message: 'must be a Plivo Auth ID (MA or SA + 18 characters)' })
+  authId?: string;
+
+  /** Sending, optional: the status callback URL (`url`) for delivery reports. */
+  @IsOptional()
+  @IsUrl({ protocols: ['https'], require_protocol: true, require_tld: false })
+  statusCallbackUrl?: string;
+
+  /** Sending: where the REST API is; another value only for a stand-in. */
+  @IsUrl({ protocols: ['https'], require_protocol: true, require_tld: false })
+  apiBaseUrl = 'https://api.plivo.com';
 }

@@ -3,6 +3,7 @@ import type { InboundMessage } from '../inbound-message';
 import { RegisterVendor } from '../vendor.decorator';
 import type { Verification, VendorAck, WebhookRequest, WebhookVendor } from '../webhook-vendor';
 import { parsePlivoPayload } from './plivo-payload';
+import { plivoSender } from './plivo-send';
 import { verifyPlivoSignature } from './plivo-signature';
 import { PLIVO_ACK, PLIVO_FORM, PLIVO_VENDOR_NAME } from './plivo.constants';
 import { PlivoSettings } from './plivo.settings';
@@ -15,6 +16,7 @@ export class PlivoVendor implements WebhookVendor<PlivoSettings> {
   readonly settingsClass = PlivoSettings;
   readonly secretSettings: readonly (keyof PlivoSettings)[] = ['authToken'];
   readonly contentTypes: readonly string[] = [PLIVO_FORM];
+  readonly sender = plivoSender;
 
   verify(request: WebhookRequest, settings: PlivoSettings): Verification {
     return verifyPlivoSignature(request, {

@@ -20,3 +20,11 @@ export const SINCH_ACK: Readonly<VendorAck> = Object.freeze({
   contentType: 'application/json',
   body: '{"status":"received"}',
 });
+
+/** SMS REST API regions; the API lives at `https://<region>.sms.api.sinch.com`. */
+export const SINCH_REGIONS = ['us', 'eu', 'au', 'br', 'ca'] as const;
+export const SINCH_DEFAULT_REGION = 'us';
+
+export function sinchApiBaseUrl(region: string): string {
+  return `https://${region}.sms.api.sinch.com`;
+}

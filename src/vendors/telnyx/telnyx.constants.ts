@@ -17,3 +17,10 @@ export const TELNYX_ACK: Readonly<VendorAck> = Object.freeze({
   contentType: 'application/json',
   body: '{"status":"received"}',
 });
+
+/** The Messaging API's origin (`POST /v2/messages`). */
+export const TELNYX_API_BASE_URL = 'https://api.telnyx.com';
+export const TELNYX_MESSAGES_PATH = '/v2/messages';
+
+/** Telnyx's documented Idempotency-Key shape; a reference outside it is not sent as the key. */
+export const TELNYX_IDEMPOTENCY_KEY = /^[A-Za-z0-9_:-]{1,255}$/;

@@ -40,7 +40,7 @@ describe('TwilioVendor', () => {
   it('describes itself for registration', () => {
     expect(vendor.name).toBe('twilio');
     expect(vendor.settingsClass).toBe(TwilioSettings);
-    expect(vendor.secretSettings).toEqual(['authToken']);
+    expect(vendor.secretSettings).toEqual(['authToken', 'apiKeySecret']);
     expect([...vendor.contentTypes].sort()).toEqual([
       'application/json',
       'application/x-www-form-urlencoded',

@@ -3,6 +3,7 @@ import type { InboundMessage } from '../inbound-message';
 import { RegisterVendor } from '../vendor.decorator';
 import type { VendorAck, WebhookRequest, WebhookVendor } from '../webhook-vendor';
 import { parseTwilioPayload } from './twilio-payload';
+import { twilioSender } from './twilio-send';
 import { verifyTwilioSignature } from './twilio-signature';
 import {
   TWILIO_ACK,
@@ -19,8 +20,9 @@ import { TwilioSettings } from './twilio.settings';
 export class TwilioVendor implements WebhookVendor<TwilioSettings> {
   readonly name = TWILIO_VENDOR_NAME;
   readonly settingsClass = TwilioSettings;
-  readonly secretSettings: readonly (keyof TwilioSettings)[] = ['authToken'];
+  readonly secretSettings: readonly (keyof TwilioSettings)[] = ['authToken', 'apiKeySecret'];
   readonly contentTypes: readonly string[] = [TWILIO_FORM, TWILIO_JSON];
+  readonly sender = twilioSender;
 
   verify(request: WebhookRequest, settings: TwilioSettings): void {
     verifyTwilioSignature({

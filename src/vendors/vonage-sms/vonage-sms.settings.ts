@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsString, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Max, Min } from 'class-validator';
 import {
   VONAGE_SMS_DEFAULT_TOLERANCE_SECONDS,
   VONAGE_SMS_MAX_TOLERANCE_SECONDS,
@@ -27,4 +27,14 @@ export class VonageSmsSettings {
   @Min(30)
   @Max(VONAGE_SMS_MAX_TOLERANCE_SECONDS)
   timestampToleranceSeconds: number = VONAGE_SMS_DEFAULT_TOLERANCE_SECONDS;
+
+  /** Sending: the account's API key (dashboard → API settings); an identifier, not a secret. */
+  @IsOptional() @IsString() @IsNotEmpty() apiKey?: string;
+
+  /** Sending: the API secret that goes with `apiKey`, from its secret reference. */
+  @IsOptional() @IsString() @IsNotEmpty() apiSecret?: string;
+
+  /** Sending: where the SMS API is; another value only for a stand-in. */
+  @IsUrl({ protocols: ['https'], require_protocol: true, require_tld: false })
+  apiBaseUrl = 'https://rest.nexmo.com';
 }

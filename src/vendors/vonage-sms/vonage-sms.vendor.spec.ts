@@ -19,7 +19,7 @@ function settings(raw: Record<string, unknown>): VonageSmsSettings {
 describe('VonageSmsVendor', () => {
   it('accepts what Vonage sends: form and JSON bodies', () => {
     expect(vendor.contentTypes).toEqual(['application/x-www-form-urlencoded', 'application/json']);
-    expect(vendor.secretSettings).toEqual(['signatureSecret']);
+    expect(vendor.secretSettings).toEqual(['signatureSecret', 'apiSecret']);
   });
 
   it('verifies with the configured method and parses the message', () => {

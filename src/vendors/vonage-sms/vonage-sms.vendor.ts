@@ -3,6 +3,7 @@ import type { InboundMessage } from '../inbound-message';
 import { RegisterVendor } from '../vendor.decorator';
 import type { VendorAck, WebhookRequest, WebhookVendor } from '../webhook-vendor';
 import { parseVonageSmsPayload } from './vonage-sms-payload';
+import { vonageSmsSender } from './vonage-sms-send';
 import { verifyVonageSmsSignature } from './vonage-sms-signature';
 import {
   VONAGE_SMS_ACK,
@@ -21,8 +22,9 @@ import { VonageSmsSettings } from './vonage-sms.settings';
 export class VonageSmsVendor implements WebhookVendor<VonageSmsSettings> {
   readonly name = VONAGE_SMS_VENDOR_NAME;
   readonly settingsClass = VonageSmsSettings;
-  readonly secretSettings: readonly (keyof VonageSmsSettings)[] = ['signatureSecret'];
+  readonly secretSettings: readonly (keyof VonageSmsSettings)[] = ['signatureSecret', 'apiSecret'];
   readonly contentTypes: readonly string[] = [VONAGE_SMS_FORM, VONAGE_SMS_JSON];
+  readonly sender = vonageSmsSender;
 
   verify(request: WebhookRequest, settings: VonageSmsSettings): void {
     verifyVonageSmsSignature(request, {

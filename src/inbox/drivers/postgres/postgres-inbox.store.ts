@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import type { QueryResultRow } from 'pg';
 import { StoreUnavailableError } from '../../../common/problem/gateway-error';
 import type { PostgresDatabase } from '../../../storage/postgres/postgres-database';
-import type { InboundMessage } from '../../../vendors/inbound-message';
+import { conversationParty, type InboundMessage } from '../../../vendors/inbound-message';
 import {
   type AcceptResult,
   type ClaimedMessage,
@@ -85,7 +85,7 @@ export class PostgresInboxStore implements InboxStore {
     const rows = messages.map((message) => ({
       vendor: message.vendor,
       messageId: message.messageId,
-      sender: message.from,
+      sender: conversationParty(message),
       payload: JSON.stringify(message),
     }));
     const now = this.now();

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { StoreUnavailableError } from '../../../common/problem/gateway-error';
-import type { InboundMessage } from '../../../vendors/inbound-message';
+import { conversationParty, type InboundMessage } from '../../../vendors/inbound-message';
 import {
   type AcceptResult,
   type ClaimedMessage,
@@ -95,7 +95,7 @@ export class SqliteInboxStore implements InboxStore {
     const rows = messages.map((message) => ({
       vendor: message.vendor,
       messageId: message.messageId,
-      sender: message.from,
+      sender: conversationParty(message),
       payload: JSON.stringify(message),
     }));
     const outcomes = await this.committer.submit({ op: 'insert', rows, replay, now: this.now() });

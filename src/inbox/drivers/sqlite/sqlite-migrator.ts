@@ -13,6 +13,7 @@ import {
 export function migrateSqlite(
   db: Database.Database,
   migrations: readonly SchemaMigration[],
+  store = 'the SQLite inbox',
 ): number[] {
   db.exec(
     `CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -28,7 +29,7 @@ export function migrateSqlite(
   );
   const known = latestVersion(migrations);
   const found = Math.max(0, ...done);
-  if (found > known) throw new SchemaTooNewError('the SQLite inbox', found, known);
+  if (found > known) throw new SchemaTooNewError(store, found, known);
   const record = db.prepare(
     'INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)',
   );

@@ -1,0 +1,285 @@
+import type { EmulatorControl } from '../src/b2c/emulator/emulator-control';
+import type { RunningEmulator } from '../src/b2c/emulator/emulator';
+import { INBOX_STORE, type InboxStore, type StoredMessage } from '../src/inbox/inbox-store.port';
+import { SendStandInServer } from '../src/vendors/kit/send-stand-in.server';
+import { STAND_IN_REFUSED_NUMBER } from '../src/vendors/kit/send-stand-in';
+import { TWILIO_TEST_AUTH_TOKEN } from '../src/vendors/twilio/fixtures';
+import {
+  twilioSendStandIn,
+  TWILIO_API_HOST,
+} from '../src/vendors/twilio/fixtures/twilio-send.stand-in';
+import { gatewayEnv, TEST_B2C_PASSWORD, TEST_B2C_USERNAME } from './support/gateway-env';
+import { nextSid, postSigned, smsParams, startTestEmulator } from './support/gateway-fixture';
+import { startInProcessGateway, type InProcessGateway } from './support/in-process-gateway';
+import { createTlsIdentity } from './support/test-pki';
+import { TEST_STORAGE_DRIVER } from './support/test-storage';
+import { waitFor } from './support/wait-for';
+
+/**
+ * SMS conversations end to end, over real sockets: Twilio webhooks in, the B2C emulator, and
+ * Twilio's send API stand-in (HTTPS under api.twilio.com, the test CA) for the SMS out.
+ */
+const CUSTOMER = '+14155552671';
+const OUR_NUMBER = '+14155550100';
+
+describe('SMS conversations (follow-ups into the open incident, agents’ responses as SMS)', () => {
+  let emulator: RunningEmulator;
+  let control: EmulatorControl;
+  let standIns: SendStandInServer;
+  let gateway: InProcessGateway | undefined;
+  /** The test's store (data directory, or PostgreSQL schema), kept across restarts. */
+  let kept: Record<string, string> | undefined;
+
+  beforeAll(async () => {
+    ({ emulator, control } = await startTestEmulator());
+    const tls = createTlsIdentity(TWILIO_API_HOST);
+    standIns = await SendStandInServer.start({
+      standIns: [twilioSendStandIn()],
+      tls: { keyPem: tls.keyPem, certificatePem: tls.certificatePem, caFile: tls.caFile },
+    });
+  });
+  afterAll(async () => {
+    await gateway?.close();
+    await standIns.close();
+    await emulator.close();
+  });
+  beforeEach(async () => {
+    await control.reset();
+    standIns.clear();
+  });
+  afterEach(async () => {
+    await gateway?.close();
+    gateway = undefined;
+    kept = undefined;
+  });
+
+  /** A gateway with conversations on; `extra` overrides. Reuses the store of the test's last one. */
+  async function start(extra: Record<string, string> = {}): Promise<InProcessGateway> {
+    const env = gatewayEnv({
+      emulatorUrl: emulator.url,
+      twilioAuthToken: TWILIO_TEST_AUTH_TOKEN,
+      extra: {
+        ...kept,
+        ...twilioSendStandIn().env,
+        ...standIns.env([emulator.url]),
+        ALLOWLIST_OUTBOUND_ALLOW_HTTP_FOR_DEVELOPMENT: 'true',
+        CONVERSATIONS_FOLLOW_UPS: 'thread-while-open',
+        CONVERSATIONS_REPLIES: 'true',
+        CONVERSATIONS_REPLIES_POLL_MS: '1000',
+        B2C_SETTLE_DELAY_MS: '200',
+        ...extra,
+      },
+    });
+    kept = {
+      DATA_DIR: env.DATA_DIR,
+      ...(env.DATABASE_URL ? { STORAGE_DRIVER: 'postgres', DATABASE_URL: env.DATABASE_URL } : {}),
+    };
+    gateway = await startInProcessGateway(env);
+    return gateway;
+  }
+
+  const inbox = (gw: InProcessGateway) => gw.app.get<InboxStore>(INBOX_STORE);
+
+  async function text(gw: InProcessGateway, body: string, from = CUSTOMER): Promise<StoredMessage> {
+    const sid = nextSid();
+    const response = await postSigned(
+      gw.url,
+      smsParams(sid, { Body: body, From: from, To: OUR_NUMBER }),
+    );
+    expect(response.status).toBe(200);
+    return waitFor(`${sid} delivered`, async () => {
+      const stored = await inbox(gw).get('twilio', sid);
+      return stored?.state === 'delivered' ? stored : undefined;
+    });
+  }
+
+  const threadsOf = async (incidentId: number) => control.threads(incidentId);
+  const customerEntries = async (incidentId: number) =>
+    (await threadsOf(incidentId)).filter((t) => t.entryType.lookupName === 'Customer');
+  const notes = async (incidentId: number) =>
+    (await threadsOf(incidentId)).filter((t) => t.entryType.lookupName === 'Note');
+
+  /** The reply stored for B2C thread `threadId`, once it has settled. */
+  const replySettled = (gw: InProcessGateway, threadId: number) =>
+    waitFor(
+      `reply to thread ${threadId}`,
+      async () => {
+        const stored = await inbox(gw).get('twilio', `reply-b2c-thread-${threadId}`);
+        return stored && stored.state !== 'pending' ? stored : undefined;
+      },
+      20_000,
+    );
+
+  it('threads three texts into one incident: three Customer entries, status Updated', async () => {
+    const gw = await start();
+    const first = await text(gw, 'my power is out');
+    const second = await text(gw, 'still out');
+    const third = await text(gw, 'address is 12 Elm St');
+    const incidentId = first.checkpoint.incidentId!;
+    expect(second.checkpoint.incidentId).toBe(incidentId);
+    expect(third.checkpoint.incidentId).toBe(incidentId);
+    expect(await control.incidents()).toHaveLength(1);
+    expect((await customerEntries(incidentId)).map((t) => t.text)).toEqual([
+      'my power is out',
+      'still out',
+      'address is 12 Elm St',
+    ]);
+    // The raw payloads stay, each in a Note that starts with its message's marker.
+    expect((await notes(incidentId)).map((t) => t.text.split('\n', 1)[0])).toEqual(
+      [first, second, third].map((m) => `gateway-message: twilio/${m.message.messageId}`),
+    );
+    const incident = await control.incident(incidentId);
+    expect(incident.status.lookupName).toBe('Updated');
+    // A different customer, or the same customer on another of our numbers, is another incident.
+    const other = await text(gw, 'hello', '+14155552672');
+    expect(other.checkpoint.incidentId).not.toBe(incidentId);
+  });
+
+  it('opens a new incident when the last one was solved or deleted in B2C', async () => {
+    const gw = await start();
+    const first = await text(gw, 'my power is out');
+    await control.setStatus(first.checkpoint.incidentId!, 'Solved');
+    const afterSolved = await text(gw, 'it is out again');
+    expect(afterSolved.checkpoint.incidentId).not.toBe(first.checkpoint.incidentId);
+
+    const deleted = await fetch(
+      `${emulator.url}/services/rest/connect/v1.4/incidents/${afterSolved.checkpoint.incidentId}`,
+      {
+        method: 'DELETE',
+        headers: {
+          authorization: b2cAuthorization(),
+          'osvc-crest-application-context': 'conversation test',
+        },
+      },
+    );
+    expect(deleted.status).toBeLessThan(300);
+    const afterDeleted = await text(gw, 'anyone there?');
+    expect([first, afterSolved].map((m) => m.checkpoint.incidentId)).not.toContain(
+      afterDeleted.checkpoint.incidentId,
+    );
+    expect(await control.incidents()).toHaveLength(2); // the deleted one is gone
+  });
+
+  it('sends an agent’s response once, as plain text, from the number the customer texted', async () => {
+    const gw = await start();
+    const first = await text(gw, 'my power is out');
+    const incidentId = first.checkpoint.incidentId!;
+    const threadId = await control.addResponse(
+      incidentId,
+      '<p>Hello! A crew is on its way.</p><p>Details: <a href="https://status.example.com/1">status page</a></p>',
+      'text/html',
+    );
+    const reply = await replySettled(gw, threadId);
+    expect(reply.state).toBe('delivered');
+    const sent = standIns.sent();
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ vendor: 'twilio', from: OUR_NUMBER, to: CUSTOMER });
+    expect(sent[0].text).toContain('Hello! A crew is on its way.');
+    expect(sent[0].text).toContain('https://status.example.com/1');
+    expect(sent[0].text).not.toMatch(/<p>|<a /);
+    expect(reply.checkpoint.sent?.vendorMessageId).toBe(sent[0].vendorMessageId);
+    // Later polls see the same entry again (they look back) and send nothing more.
+    await waitFor('two more polls', async () => {
+      const polls = (await control.requests()).filter((r) => r.path === '/queryResults');
+      return polls.length >= 3 ? polls : undefined;
+    });
+    expect(standIns.sent()).toHaveLength(1);
+  });
+
+  it('still sends once when the gateway stops between the poll and the send', async () => {
+    const opening = await start();
+    const first = await text(opening, 'my power is out');
+    await opening.close();
+    gateway = undefined;
+    // This one only polls (no worker): the reply is stored, not sent.
+    const pollOnly = await start({ WORKER_ENABLED: 'false' });
+    const threadId = await control.addResponse(first.checkpoint.incidentId!, 'We are on it.');
+    await waitFor('the reply stored', () =>
+      inbox(pollOnly).get('twilio', `reply-b2c-thread-${threadId}`),
+    );
+    expect(standIns.sent()).toHaveLength(0);
+    await pollOnly.close();
+    gateway = undefined;
+    const sending = await start();
+    const reply = await replySettled(sending, threadId);
+    expect(reply.state).toBe('delivered');
+    expect(standIns.sent().map((s) => s.text)).toEqual(['We are on it.']);
+  });
+
+  it('tells the agent in a Note when the vendor refuses the number', async () => {
+    const gw = await start();
+    const first = await text(gw, 'call me back', STAND_IN_REFUSED_NUMBER);
+    const incidentId = first.checkpoint.incidentId!;
+    const threadId = await control.addResponse(incidentId, 'Calling you now.');
+    const reply = await replySettled(gw, threadId);
+    expect(reply.state).toBe('skipped');
+    expect(reply.checkpoint.notSent?.code).toBeDefined();
+    expect(standIns.sent()).toHaveLength(0);
+    const note = await waitFor('the agent’s Note', async () =>
+      (await notes(incidentId)).find((t) => t.text.includes('NOT sent as SMS')),
+    );
+    expect(note.text).toContain(STAND_IN_REFUSED_NUMBER);
+  });
+
+  it('honours STOP until START, and tells the agent', async () => {
+    const gw = await start();
+    const first = await text(gw, 'my power is out');
+    const incidentId = first.checkpoint.incidentId!;
+    await text(gw, 'Stop');
+    expect((await notes(incidentId)).some((t) => t.text.includes('no SMS will be sent'))).toBe(
+      true,
+    );
+    const blocked = await control.addResponse(incidentId, 'Are you still there?');
+    expect((await replySettled(gw, blocked)).state).toBe('skipped');
+    expect(standIns.sent()).toHaveLength(0);
+    expect((await notes(incidentId)).some((t) => t.text.includes('opted out'))).toBe(true);
+
+    await text(gw, 'START');
+    const allowed = await control.addResponse(incidentId, 'Welcome back.');
+    expect((await replySettled(gw, allowed)).state).toBe('delivered');
+    expect(standIns.sent().map((s) => s.text)).toEqual(['Welcome back.']);
+  });
+
+  (TEST_STORAGE_DRIVER === 'postgres' ? it : it.skip)(
+    'sends once with two gateway processes on one database',
+    async () => {
+      const one = await start();
+      const first = await text(one, 'my power is out');
+      const two = await startInProcessGateway(
+        gatewayEnv({
+          emulatorUrl: emulator.url,
+          twilioAuthToken: TWILIO_TEST_AUTH_TOKEN,
+          extra: {
+            ...twilioSendStandIn().env,
+            ...standIns.env([emulator.url]),
+            ...kept,
+            ALLOWLIST_OUTBOUND_ALLOW_HTTP_FOR_DEVELOPMENT: 'true',
+            CONVERSATIONS_FOLLOW_UPS: 'thread-while-open',
+            CONVERSATIONS_REPLIES: 'true',
+            CONVERSATIONS_REPLIES_POLL_MS: '1000',
+          },
+        }),
+      );
+      try {
+        const ids = [];
+        for (const words of ['one', 'two', 'three']) {
+          ids.push(await control.addResponse(first.checkpoint.incidentId!, words));
+        }
+        for (const id of ids) expect((await replySettled(one, id)).state).toBe('delivered');
+        expect(
+          standIns
+            .sent()
+            .map((s) => s.text)
+            .sort(),
+        ).toEqual(['one', 'three', 'two']);
+      } finally {
+        await two.close();
+      }
+    },
+  );
+});
+
+function b2cAuthorization(): string {
+  const credentials = `${TEST_B2C_USERNAME}:${TEST_B2C_PASSWORD}`;
+  return `Basic ${Buffer.from(credentials).toString('base64')}`;
+}
