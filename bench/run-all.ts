@@ -13,6 +13,8 @@
  *   (f) postgres-processes.bench.ts  drain with 1, 2 and 3 processes, no rate limit
  *   (g) postgres-processes.bench.ts  one B2C rate limit shared by 3 processes
  *
+ * and (h) conversation-replies.bench.ts: reply latency and B2C calls per poll.
+ *
  * Writes bench/results/bench-<time>.json and latest.json, and docs/benchmarks.md (a quick or
  * partial run writes bench/results/benchmarks.{quick,partial}.md instead, unless
  * BENCH_WRITE_DOCS=1; BENCH_WRITE_DOCS=section, with e, f and g run, replaces only the
@@ -25,6 +27,7 @@ import { join } from 'node:path';
 import { runBacklog } from './backlog-memory.bench';
 import { runDrain } from './drain.bench';
 import { runIntake } from './intake.bench';
+import { runReplies } from './conversation-replies.bench';
 import { runPostgresIntake } from './postgres-intake.bench';
 import { runDrainScaling, runRateAdherence } from './postgres-processes.bench';
 import { runSeedVsGateway } from './seed-vs-gateway.bench';
@@ -34,7 +37,7 @@ import { ROOT, stopAll } from './support/processes';
 import { postgresSection, renderReport, spliceSection, type BenchResults } from './support/report';
 
 const RESULTS_DIR = join(ROOT, 'bench', 'results');
-const ALL_SCENARIOS = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
+const ALL_SCENARIOS = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
 const POSTGRES_SCENARIOS = ['e', 'f', 'g'];
 
 async function scenario<T>(
@@ -98,6 +101,12 @@ async function main(): Promise<void> {
     'one B2C rate limit for 3 processes on PostgreSQL',
     results,
     runRateAdherence,
+  );
+  results.replies = await scenario(
+    'h',
+    'SMS conversations: reply latency, B2C calls per poll',
+    results,
+    runReplies,
   );
   results.machine.loadAtEnd = loadNow();
   results.durationS = Math.round((Date.now() - started) / 1000);

@@ -25,9 +25,10 @@ export const knobs = {
   quick,
   /**
    * Which scenarios to run: a (intake), b (seed vs gateway), c (drain), d (backlog memory);
-   * on PostgreSQL: e (intake vs SQLite), f (drain with 1, 2, 3 processes), g (shared rate limit).
+   * on PostgreSQL: e (intake vs SQLite), f (drain with 1, 2, 3 processes), g (shared rate limit);
+   * h: SMS conversations (reply latency, B2C calls per poll).
    */
-  only: list('BENCH_ONLY', 'a,b,c,d,e,f,g', 'a,b,c,d,e,f,g'),
+  only: list('BENCH_ONLY', 'a,b,c,d,e,f,g,h', 'a,b,c,d,e,f,g,h'),
   /** Where the built gateway is (`npm run build` writes dist/). */
   dist: process.env.BENCH_DIST ?? 'dist',
   logLevel: process.env.BENCH_LOG_LEVEL ?? 'warn',

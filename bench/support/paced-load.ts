@@ -6,7 +6,7 @@
  * which would measure the burst rather than the design.
  */
 import { Agent, request as httpRequest } from 'node:http';
-import { round } from './stats';
+import { percentile, round } from './stats';
 import type { LoadFigures, OutgoingRequest } from './twilio-load';
 
 export interface PacedLoadOptions {
@@ -49,11 +49,6 @@ function send(agent: Agent, url: URL, body: OutgoingRequest, timeoutMs: number):
     req.once('error', () => resolve({ kind: 'error' }));
     req.end(body.body);
   });
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return round(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]);
 }
 
 export async function pacedLoad(options: PacedLoadOptions): Promise<LoadFigures> {

@@ -2,6 +2,7 @@
  * docs/benchmarks.md from one run's results. Everything in that file comes from here, so a new
  * run replaces it whole; explanations that depend on the figures are written from the figures.
  */
+import type { ReplyBenchResult } from '../conversation-replies.bench';
 import type { BacklogResult } from '../backlog-memory.bench';
 import type { DrainResult } from '../drain.bench';
 import type { IntakeResult } from '../intake.bench';
@@ -25,6 +26,8 @@ export interface BenchResults {
   postgresIntake?: PostgresIntakeResult;
   drainScaling?: DrainScalingResult;
   rateAdherence?: RateAdherenceResult;
+  /** (h) SMS conversations: agents' responses back as SMS. */
+  replies?: ReplyBenchResult;
   /** Scenarios that failed, with the error. */
   failures: Record<string, string>;
   targets: Target[];
@@ -410,8 +413,36 @@ export function renderReport(r: BenchResults): string {
     ...(r.drain ? drainSection(r.drain) : []),
     ...(r.backlog ? backlogSection(r.backlog, r.intake) : []),
     ...postgresSection(r),
+    ...(r.replies ? repliesSection(r.replies) : []),
     ...NOTES,
   ].join('\n');
+}
+
+function repliesSection(h: ReplyBenchResult): string[] {
+  const paths = Object.entries(h.b2cCallsByPath)
+    .map(([path, count]) => `${path} ×${count}`)
+    .join(', ');
+  return [
+    '## (h) SMS conversations: agents’ responses back as SMS',
+    '',
+    `One gateway (SQLite), the B2C emulator, and Twilio's send API stand-in over HTTPS. ` +
+      `${h.replies} conversations; an agent response added to each at a random moment; ` +
+      `latency from the Response entry to the vendor's send API receiving the SMS, with ` +
+      `\`conversations.replies.pollMs\` at its default ${n(h.pollMs / 1000)} s:`,
+    '',
+    row(['responses', 'p50 ms', 'p99 ms', 'max ms']),
+    row(['---:', '---:', '---:', '---:']),
+    row([h.replies, ms(h.latencyMs.p50), ms(h.latencyMs.p99), ms(h.latencyMs.max)]),
+    '',
+    'The poll interval is the latency: a response waits on average half an interval for the ' +
+      'next poll, then one delivery (the vendor call) follows at once.',
+    '',
+    `With ${n(h.openConversations)} open conversations, polling every 2 s: ${h.polls} polls, ` +
+      `**${n(h.b2cCallsPerPoll)} B2C call(s) per poll** (${paths || 'none'}); one poll is one ` +
+      `queryResults request of ${h.pollQuery.statements} ROQL statements ` +
+      `(${n(h.pollQuery.characters)} characters).`,
+    '',
+  ];
 }
 
 /** The heading `BENCH_WRITE_DOCS=section` looks for: keep it unchanged. */

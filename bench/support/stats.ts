@@ -7,6 +7,12 @@ export const sum = (values: number[]): number => values.reduce((a, b) => a + b, 
 export const round = (value: number): number =>
   Math.abs(value) >= 100 ? Math.round(value) : Math.round(value * 100) / 100;
 
+/** The p-th percentile (nearest rank) of values sorted ascending, rounded for display. */
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return round(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]);
+}
+
 export interface Target {
   /** What is compared, e.g. "gateway req/s ÷ bare Fastify req/s". */
   what: string;

@@ -32,6 +32,9 @@ export function applyDevelopmentDefaults(config: GatewayConfig): boolean {
   config.b2c.password = credentials.emulatorPassword;
   if (Object.keys(config.vendors).length === 0) {
     config.vendors = { twilio: { enabled: true, authToken: credentials.twilioAuthToken } };
+  } else if (config.vendors.twilio && config.vendors.twilio.authToken === undefined) {
+    // Only Twilio's other settings given (e.g. its send API for `npm run demo:conversation`).
+    config.vendors.twilio.authToken = credentials.twilioAuthToken;
   }
   return true;
 }

@@ -48,7 +48,7 @@ describe('Twilio sender settings', () => {
     const bad = settingsOf({
       authToken: 'x',
       accountSid: 'AC123',
-      apiBaseUrl: 'http://api.twilio.com',
+      apiBaseUrl: 'ftp://api.twilio.com',
     });
     expect(validateSync(bad).map((error) => error.property)).toEqual(['accountSid', 'apiBaseUrl']);
   });

@@ -23,7 +23,8 @@ export class TwilioSettings {
   @IsOptional() @IsString() @IsNotEmpty() apiKeySecret?: string;
 
   /** Sending: where the REST API is; another value only for a stand-in or a regional edge. */
-  @IsUrl({ protocols: ['https'], require_protocol: true, require_tld: false })
+  // http passes here for local demos; the outbound allowlist refuses it outside development.
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false })
   apiBaseUrl = 'https://api.twilio.com';
 
   /** Sending, optional: the StatusCallback URL for delivery receipts (this gateway's webhook). */
