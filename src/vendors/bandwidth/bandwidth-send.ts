@@ -8,7 +8,7 @@ import {
   type SendFailureDetail,
   type SendReceipt,
   type VendorSender,
-  SendOutcomeUnknownError,
+  missingMessageId,
   SendRefusedError,
   sendFailure,
 } from '../kit/send';
@@ -93,11 +93,7 @@ export class BandwidthSender implements VendorSender<BandwidthSettings> {
       throw sendFailure(BANDWIDTH_VENDOR_NAME, response, bandwidthErrorDetail(answer));
     }
     if (!isObject(answer) || typeof answer.id !== 'string' || answer.id === '') {
-      // Taken (2xx) but unreadable: sending again could text the customer twice.
-      throw new SendOutcomeUnknownError(
-        `bandwidth answered ${response.status} without a message id; the message may have been sent`,
-        { status: response.status },
-      );
+      throw missingMessageId(BANDWIDTH_VENDOR_NAME, response.status);
     }
     // 202 Accepted: queued; what became of it arrives as callbacks.
     return { vendorMessageId: answer.id, status: 'accepted' };

@@ -9,7 +9,7 @@ import {
   type SendReceipt,
   type VendorSender,
   SendDeferredError,
-  SendOutcomeUnknownError,
+  missingMessageId,
   sendFailure,
 } from '../kit/send';
 import { BIRD_OUTBOUND_SMS_EVENT, BIRD_VENDOR_NAME } from './bird.constants';
@@ -100,10 +100,7 @@ export class BirdSender implements VendorSender<BirdSettings> {
     if (response.status >= 200 && response.status < 300) {
       const id = isObject(answer) ? text(answer.id) : undefined;
       if (!id) {
-        throw new SendOutcomeUnknownError(
-          `${BIRD_VENDOR_NAME} answered ${response.status} without a message id; the message may have been sent`,
-          { status: response.status },
-        );
+        throw missingMessageId(BIRD_VENDOR_NAME, response.status);
       }
       return {
         vendorMessageId: id,

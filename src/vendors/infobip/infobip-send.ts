@@ -9,7 +9,7 @@ import {
   type SendReceipt,
   type VendorSender,
   SendDeferredError,
-  SendOutcomeUnknownError,
+  missingMessageId,
   SendRefusedError,
   sendFailure,
 } from '../kit/send';
@@ -78,10 +78,7 @@ function acceptance(answer: unknown, httpStatus: number): SendReceipt {
       : undefined;
   const messageId = text(first?.messageId);
   if (!first || !messageId) {
-    throw new SendOutcomeUnknownError(
-      `${INFOBIP_VENDOR_NAME} answered ${httpStatus} without a message id; the message may have been sent`,
-      { status: httpStatus },
-    );
+    throw missingMessageId(INFOBIP_VENDOR_NAME, httpStatus);
   }
   const status = isObject(first.status) ? first.status : {};
   const name = text(status.name);

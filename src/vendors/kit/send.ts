@@ -112,6 +112,17 @@ export interface VendorSender<S extends object = object> {
   receipt(message: InboundMessage): DeliveryReceipt | undefined;
 }
 
+/**
+ * A 2xx answer in which the vendor's message id cannot be read: the message was probably taken,
+ * and sending it again could text the customer twice.
+ */
+export function missingMessageId(vendor: string, status: number): SendOutcomeUnknownError {
+  return new SendOutcomeUnknownError(
+    `${vendor} answered ${status} without a message id; the message may have been sent`,
+    { status },
+  );
+}
+
 /** Vendors' send APIs answer within seconds; longer means the outcome is unknown. */
 export const SEND_TIMEOUT_MS = 15_000;
 

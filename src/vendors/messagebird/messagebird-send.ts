@@ -9,7 +9,7 @@ import {
   type SendReceipt,
   type VendorSender,
   SendDeferredError,
-  SendOutcomeUnknownError,
+  missingMessageId,
   sendFailure,
 } from '../kit/send';
 import { MESSAGEBIRD_VENDOR_NAME } from './messagebird.constants';
@@ -99,10 +99,7 @@ export class MessagebirdSender implements VendorSender<MessagebirdSettings> {
     if (response.status >= 200 && response.status < 300) {
       const id = isObject(answer) ? text(answer.id) : undefined;
       if (!isObject(answer) || !id) {
-        throw new SendOutcomeUnknownError(
-          `${MESSAGEBIRD_VENDOR_NAME} answered ${response.status} without a message id; the message may have been sent`,
-          { status: response.status },
-        );
+        throw missingMessageId(MESSAGEBIRD_VENDOR_NAME, response.status);
       }
       return { vendorMessageId: id, status: recipientStatus(answer) };
     }

@@ -8,7 +8,7 @@ import {
   type SendFailureDetail,
   type SendReceipt,
   type VendorSender,
-  SendOutcomeUnknownError,
+  missingMessageId,
   SendRefusedError,
   sendFailure,
 } from '../kit/send';
@@ -81,11 +81,7 @@ export class SinchSender implements VendorSender<SinchSettings> {
       throw sendFailure(SINCH_VENDOR_NAME, response, sinchErrorDetail(answer));
     }
     if (!isObject(answer) || typeof answer.id !== 'string' || answer.id === '') {
-      // Taken (2xx) but unreadable: sending again could text the customer twice.
-      throw new SendOutcomeUnknownError(
-        `sinch answered ${response.status} without a batch id; the message may have been sent`,
-        { status: response.status },
-      );
+      throw missingMessageId(SINCH_VENDOR_NAME, response.status);
     }
     // A created batch has no status field; Sinch queues every batch before dispatching it.
     return { vendorMessageId: answer.id, status: 'queued' };

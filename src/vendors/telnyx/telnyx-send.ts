@@ -8,7 +8,7 @@ import {
   type SendFailureDetail,
   type SendReceipt,
   type VendorSender,
-  SendOutcomeUnknownError,
+  missingMessageId,
   SendRefusedError,
   sendFailure,
 } from '../kit/send';
@@ -82,11 +82,7 @@ export class TelnyxSender implements VendorSender<TelnyxSettings> {
     }
     const data: unknown = isObject(answer) ? answer.data : undefined;
     if (!isObject(data) || typeof data.id !== 'string' || data.id === '') {
-      // Taken (2xx) but unreadable: sending again could text the customer twice.
-      throw new SendOutcomeUnknownError(
-        `telnyx answered ${response.status} without a message id; the message may have been sent`,
-        { status: response.status },
-      );
+      throw missingMessageId(TELNYX_VENDOR_NAME, response.status);
     }
     const status = firstRecipient(data)?.status;
     return { vendorMessageId: data.id, status: typeof status === 'string' ? status : 'queued' };
