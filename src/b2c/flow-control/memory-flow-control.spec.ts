@@ -23,6 +23,11 @@ class ManualClock implements FlowClock {
       });
     });
 
+  /** Moves the clock without waking anyone, as an event loop busy for `ms` would. */
+  stall(ms: number): void {
+    this.time += ms;
+  }
+
   async advance(ms: number): Promise<void> {
     const target = this.time + ms;
     for (;;) {
@@ -120,6 +125,34 @@ describe('MemoryB2cFlowControl', () => {
     // The second call did not go at 100 (paused) nor at 150 with the third close behind: it
     // took the next free turn, 300 ms. The third's turn (200 ms) was after the pause.
     expect(at).toEqual([0, 300, 200]);
+  });
+
+  it('gives up a turn woken late for a fresh one, once per call', async () => {
+    const clock = new ManualClock();
+    const flow = new MemoryB2cFlowControl(10, clock, 1);
+    // Turns at 0, 100 and 200 ms; the event loop is stuck from 50 to 350 ms.
+    const { at, all } = acquireMany(flow, clock, 3);
+    await clock.advance(50);
+    expect(at).toEqual([0, undefined, undefined]);
+    clock.stall(300);
+    await clock.advance(0);
+    // Both woke late (250 and 150 ms past their turns): sent now they would go out together.
+    // Each takes a fresh turn instead: the next free one (now, 350 ms), then 100 ms later.
+    await clock.advance(1_000);
+    await all;
+    expect(at).toEqual([0, 350, 450]);
+
+    // A second late wake-up in the same call sends anyway: a process whose timers always run
+    // late must still send.
+    const late = new MemoryB2cFlowControl(10, clock, 1);
+    const second = acquireMany(late, clock, 2);
+    await clock.advance(0);
+    clock.stall(500);
+    await clock.advance(0);
+    clock.stall(500);
+    await clock.advance(1_000);
+    await second.all;
+    expect(second.at.every((value) => value !== undefined)).toBe(true);
   });
 
   it('counts its pause from pause(), and says so in pausedUntil()', async () => {

@@ -8,7 +8,7 @@ export class MemoryB2cFlowControl extends PausableFlowControl {
   readonly bucket: TokenBucketRateLimiter | undefined;
 
   constructor(ratePerSecond: number, clock: FlowClock = systemClock, burst?: number) {
-    super(clock);
+    super(clock, ratePerSecond > 0 ? 1000 / ratePerSecond : Number.POSITIVE_INFINITY);
     this.bucket =
       ratePerSecond > 0 ? new TokenBucketRateLimiter(ratePerSecond, burst, clock.now) : undefined;
   }

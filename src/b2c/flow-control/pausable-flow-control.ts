@@ -10,7 +10,14 @@ export abstract class PausableFlowControl implements B2cFlowControl {
   private knownPausedUntil = 0;
   private readonly closing = new AbortController();
 
-  protected constructor(protected readonly clock: FlowClock) {}
+  /**
+   * @param lateAfterMs a turn whose caller wakes later than this after its send time is given up
+   *   for a fresh one (once per call): the rate's spacing (1000 / rate ms); Infinity without a rate.
+   */
+  protected constructor(
+    protected readonly clock: FlowClock,
+    private readonly lateAfterMs: number,
+  ) {}
 
   /** Takes one turn under the rate limit and returns its send time (epoch ms). */
   protected abstract reserve(): Promise<number>;
@@ -19,6 +26,7 @@ export abstract class PausableFlowControl implements B2cFlowControl {
   protected abstract release(): Promise<void>;
 
   async acquire(): Promise<void> {
+    let retook = false;
     for (;;) {
       await this.waitOutPause();
       const sendAt = await this.reserve();
@@ -26,7 +34,15 @@ export abstract class PausableFlowControl implements B2cFlowControl {
       if (wait > 0) await this.sleep(wait);
       // A pause that began while this call waited for its turn voids the turn: every turn that
       // fell inside the pause would otherwise go out together when it ends, over the rate.
-      if (this.knownPausedUntil <= this.clock.now()) return;
+      if (this.knownPausedUntil > this.clock.now()) continue;
+      // So does waking late (a busy event loop, e.g. at start-up): sent now, the turn would go
+      // out together with the turns after it. Only once per call, so that a process whose
+      // timers always run late still sends.
+      if (!retook && this.clock.now() - sendAt > this.lateAfterMs) {
+        retook = true;
+        continue;
+      }
+      return;
     }
   }
 

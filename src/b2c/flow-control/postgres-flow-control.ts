@@ -58,7 +58,7 @@ export class PostgresB2cFlowControl extends PausableFlowControl {
     clock: FlowClock,
     burst?: number,
   ) {
-    super(clock);
+    super(clock, ratePerSecond > 0 ? 1000 / ratePerSecond : Number.POSITIVE_INFINITY);
     this.timing = ratePerSecond > 0 ? gcraTiming(ratePerSecond, burst) : undefined;
   }
 
