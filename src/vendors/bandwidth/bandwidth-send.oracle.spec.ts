@@ -1,8 +1,7 @@
 import 'reflect-metadata';
-import { readFileSync } from 'node:fs';
-import { Agent } from 'node:https';
+import type { Agent } from 'node:https';
 import { Configuration, MessagesApi } from 'bandwidth-sdk';
-import { startSendTestRig, type SendTestRig } from '../kit/fixtures/send-test-http';
+import { standInAgent, startSendTestRig, type SendTestRig } from '../kit/fixtures/send-test-http';
 import type { RecordedRequest } from '../kit/send-stand-in.server';
 import { BandwidthSettings } from './bandwidth.settings';
 import { BandwidthSender } from './bandwidth-send';
@@ -31,12 +30,7 @@ describe('bandwidth-sdk as oracle for the sender', () => {
 
   beforeAll(async () => {
     rig = await startSendTestRig(bandwidthSendStandIn());
-    const address = rig.server.address;
-    agent = new Agent({
-      ca: readFileSync(rig.server.caFile),
-      // Every name resolves to the stand-in server; TLS still checks the certificate's name.
-      lookup: (_host, _options, callback) => callback(null, [{ address, family: 4 }]),
-    });
+    agent = standInAgent(rig.server);
   });
   afterAll(async () => {
     agent?.destroy();

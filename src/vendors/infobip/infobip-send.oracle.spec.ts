@@ -1,10 +1,11 @@
 import 'reflect-metadata';
-import { readFileSync } from 'node:fs';
-import { globalAgent } from 'node:https';
-import type { LookupFunction } from 'node:net';
 import { AuthType, Infobip } from '@infobip-api/sdk';
 import { plainToInstance } from 'class-transformer';
-import { startSendTestRig, type SendTestRig } from '../kit/fixtures/send-test-http';
+import {
+  pointGlobalAgentAt,
+  startSendTestRig,
+  type SendTestRig,
+} from '../kit/fixtures/send-test-http';
 import { type OutboundSms, SendRefusedError } from '../kit/send';
 import { STAND_IN_REFUSED_NUMBER } from '../kit/send-stand-in';
 import {
@@ -63,20 +64,14 @@ function sdkSend(to: string): Promise<SdkAnswer> {
 
 describe('Infobip SDK as oracle for the send request', () => {
   let rig: SendTestRig;
-  const agentOptions = globalAgent.options;
+  let restoreGlobalAgent: (() => void) | undefined;
 
   beforeAll(async () => {
     rig = await startSendTestRig(infobipSendStandIn());
-    const address = rig.server.address;
-    const lookup: LookupFunction = (_host, options, callback) => {
-      if (options.all) callback(null, [{ address, family: 4 }]);
-      else callback(null, address, 4);
-    };
-    globalAgent.options = { ...agentOptions, lookup, ca: readFileSync(rig.server.caFile) };
+    restoreGlobalAgent = pointGlobalAgentAt(rig.server);
   });
   afterAll(async () => {
-    globalAgent.options = agentOptions;
-    globalAgent.destroy();
+    restoreGlobalAgent?.();
     await rig.close();
   });
   beforeEach(() => rig.server.clear());

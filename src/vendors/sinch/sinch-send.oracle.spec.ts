@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { Agent } from 'node:https';
+import type { Agent } from 'node:https';
 import { SmsService } from '@sinch/sms';
-import { startSendTestRig, type SendTestRig } from '../kit/fixtures/send-test-http';
+import { standInAgent, startSendTestRig, type SendTestRig } from '../kit/fixtures/send-test-http';
 import type { RecordedRequest } from '../kit/send-stand-in.server';
 import { SINCH_TEST_SECRET } from './fixtures/signed-sinch-request';
 import {
@@ -43,12 +42,7 @@ describe('@sinch/sms SDK as oracle for the sender', () => {
 
   beforeAll(async () => {
     rig = await startSendTestRig(sinchSendStandIn());
-    const address = rig.server.address;
-    agent = new Agent({
-      ca: readFileSync(rig.server.caFile),
-      // Every name resolves to the stand-in server; TLS still checks the certificate's name.
-      lookup: (_host, _options, callback) => callback(null, [{ address, family: 4 }]),
-    });
+    agent = standInAgent(rig.server);
   });
   afterAll(async () => {
     agent?.destroy();

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { Agent, request as httpsRequest } from 'node:https';
+import type { Agent } from 'node:https';
 import Telnyx from 'telnyx';
-import { startSendTestRig, type SendTestRig } from '../kit/fixtures/send-test-http';
+import { standInAgent, startSendTestRig, type SendTestRig } from '../kit/fixtures/send-test-http';
+import { fetchThrough } from '../kit/fixtures/stand-in-fetch';
 import type { RecordedRequest } from '../kit/send-stand-in.server';
 import { TELNYX_TEST_KEYS } from './fixtures/signed-telnyx-request';
 import { TELNYX_TEST_API_KEY, telnyxSendStandIn } from './fixtures/telnyx-send.stand-in';
@@ -15,37 +15,6 @@ import { TelnyxSender } from './telnyx-send';
  * authentication and JSON body.
  */
 
-/** A WHATWG `fetch` over node:https with `agent`, for the SDK's `fetch` option. */
-function fetchThrough(agent: Agent): typeof fetch {
-  return (input, init) =>
-    new Promise<Response>((resolve, reject) => {
-      const headers = Object.fromEntries(new Headers(init?.headers).entries());
-      const outgoing = httpsRequest(
-        String(input instanceof Request ? input.url : input),
-        { method: init?.method ?? 'GET', headers, agent },
-        (incoming) => {
-          const chunks: Buffer[] = [];
-          incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-          incoming.on('end', () => {
-            const answerHeaders = new Headers();
-            for (const [name, value] of Object.entries(incoming.headers)) {
-              for (const each of [value ?? []].flat()) answerHeaders.append(name, each);
-            }
-            resolve(
-              new Response(Buffer.concat(chunks), {
-                status: incoming.statusCode ?? 500,
-                headers: answerHeaders,
-              }),
-            );
-          });
-          incoming.on('error', reject);
-        },
-      );
-      outgoing.on('error', reject);
-      outgoing.end(typeof init?.body === 'string' ? init.body : undefined);
-    });
-}
-
 const mediaType = (request: RecordedRequest) =>
   String(request.headers['content-type']).split(';')[0].trim().toLowerCase();
 
@@ -55,12 +24,7 @@ describe('telnyx SDK as oracle for the sender', () => {
 
   beforeAll(async () => {
     rig = await startSendTestRig(telnyxSendStandIn());
-    const address = rig.server.address;
-    agent = new Agent({
-      ca: readFileSync(rig.server.caFile),
-      // Every name resolves to the stand-in server; TLS still checks the certificate's name.
-      lookup: (_host, _options, callback) => callback(null, [{ address, family: 4 }]),
-    });
+    agent = standInAgent(rig.server);
   });
   afterAll(async () => {
     agent?.destroy();

@@ -1,9 +1,7 @@
-import { Agent } from 'node:https';
-import type { LookupFunction } from 'node:net';
-import { readFileSync } from 'node:fs';
+import type { Agent } from 'node:https';
 import { plainToInstance } from 'class-transformer';
 import twilio from 'twilio';
-import { startSendTestRig, type SendTestRig } from '../kit/fixtures/send-test-http';
+import { standInAgent, startSendTestRig, type SendTestRig } from '../kit/fixtures/send-test-http';
 import { TWILIO_TEST_AUTH_TOKEN } from './fixtures/signed-twilio-request';
 import { TWILIO_ACCOUNT_SID } from './fixtures/twilio-payloads';
 import { TWILIO_API_HOST, twilioSendStandIn } from './fixtures/twilio-send.stand-in';
@@ -18,23 +16,20 @@ import { TwilioSettings } from './twilio.settings';
  */
 describe('Twilio sender matches the twilio SDK', () => {
   let rig: SendTestRig;
+  let agent: Agent;
 
   beforeAll(async () => {
     rig = await startSendTestRig(twilioSendStandIn());
+    agent = standInAgent(rig.server);
   });
-  afterAll(() => rig?.close());
+  afterAll(async () => {
+    agent?.destroy();
+    await rig?.close();
+  });
 
   function sdkClient() {
-    const address = rig.server.address;
-    const lookup: LookupFunction = (_host, options, callback) => {
-      if (options.all) callback(null, [{ address, family: 4 }]);
-      else callback(null, address, 4);
-    };
-    const httpClient = new twilio.RequestClient({ ca: readFileSync(rig.server.caFile) });
-    httpClient.axios.defaults.httpsAgent = new Agent({
-      ca: readFileSync(rig.server.caFile),
-      lookup,
-    });
+    const httpClient = new twilio.RequestClient();
+    httpClient.axios.defaults.httpsAgent = agent;
     return twilio(TWILIO_ACCOUNT_SID, TWILIO_TEST_AUTH_TOKEN, { httpClient });
   }
 

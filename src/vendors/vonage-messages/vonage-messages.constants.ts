@@ -17,3 +17,12 @@ export const VONAGE_MESSAGES_ACK: Readonly<VendorAck> = Object.freeze({
   contentType: 'text/plain',
   body: 'OK',
 });
+
+/** Messages API (v1): one endpoint for every channel. */
+export const VONAGE_MESSAGES_SEND_PATH = '/v1/messages';
+
+/** The longest `client_ref` the Messages API takes. */
+export const VONAGE_MESSAGES_CLIENT_REF_MAX = 100;
+
+/** How long a send's JWT lives: Vonage's own default (15 minutes). */
+export const VONAGE_MESSAGES_JWT_TTL_SECONDS = 15 * 60;

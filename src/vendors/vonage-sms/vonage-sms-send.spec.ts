@@ -70,7 +70,7 @@ describe('Vonage SMS sender against the stand-in over HTTPS', () => {
   afterAll(() => rig?.close());
   beforeEach(() => rig.server.clear());
 
-  it('sends the documented form and returns the message-id', async () => {
+  it('sends the documented fields as JSON with Basic auth and returns the message-id', async () => {
     const receipt = await vonageSmsSender.send(sms(), SETTINGS, rig.http);
     expect(receipt).toEqual({
       vendorMessageId: expect.stringMatching(/^[0-9A-F]{16}$/),
@@ -85,10 +85,12 @@ describe('Vonage SMS sender against the stand-in over HTTPS', () => {
         vendorMessageId: receipt.vendorMessageId,
       },
     ]);
-    const form = Object.fromEntries(new URLSearchParams(rig.server.requests()[0].body.toString()));
-    expect(form).toEqual({
-      api_key: VONAGE_API_KEY,
-      api_secret: VONAGE_SMS_TEST_API_SECRET,
+    const [request] = rig.server.requests();
+    expect(request.headers.authorization).toBe(
+      `Basic ${Buffer.from(`${VONAGE_API_KEY}:${VONAGE_SMS_TEST_API_SECRET}`).toString('base64')}`,
+    );
+    expect(request.headers['content-type']).toBe('application/json');
+    expect(JSON.parse(request.body.toString())).toEqual({
       from: '13239877404',
       to: '14843472194',
       text: 'Your replacement ships today',
@@ -102,7 +104,7 @@ describe('Vonage SMS sender against the stand-in over HTTPS', () => {
     await vonageSmsSender.send(sms(undefined, 'Danke für Ihre Geduld'), SETTINGS, rig.http);
     const types = rig.server
       .requests()
-      .map((request) => new URLSearchParams(request.body.toString()).get('type'));
+      .map((request) => (JSON.parse(request.body.toString()) as { type: string }).type);
     expect(types).toEqual(['unicode', 'text']);
   });
 

@@ -1,5 +1,5 @@
 import { SegmentedMessage } from 'sms-segments-calculator';
-import { callSendApi, jsonAnswer } from '../kit/call-send-api';
+import { basicAuthorization, callSendApi, jsonAnswer } from '../kit/call-send-api';
 import { isObject } from '../kit/payload';
 import {
   sendFailure,
@@ -10,7 +10,7 @@ import {
   type VendorSender,
 } from '../kit/send';
 import type { InboundMessage } from '../inbound-message';
-import { VONAGE_SMS_FORM, VONAGE_SMS_VENDOR_NAME } from './vonage-sms.constants';
+import { VONAGE_SMS_JSON, VONAGE_SMS_VENDOR_NAME } from './vonage-sms.constants';
 import type { VonageSmsSettings } from './vonage-sms.settings';
 
 /** Vonage takes a client reference of at most 40 characters. */
@@ -33,26 +33,30 @@ const digits = (e164: string) => e164.replace(/^\+/, '');
 const text = (value: unknown) =>
   typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
 
-/** The documented form: credentials, from/to without `+`, text, type, client-ref. */
-export function vonageSmsSendForm(
-  sms: { from: string; to: string; text: string; reference: string },
-  settings: Pick<VonageSmsSettings, 'apiKey' | 'apiSecret'>,
-): URLSearchParams {
+/**
+ * The documented fields: from/to without `+`, text, type, client-ref. Sent as JSON with the
+ * credentials as HTTP Basic, as `@vonage/sms` sends them (see its oracle spec); the API also
+ * takes a form, or api_key/api_secret fields, but the secret then travels in the body.
+ */
+export function vonageSmsSendFields(sms: {
+  from: string;
+  to: string;
+  text: string;
+  reference: string;
+}): Record<string, string> {
   // `unicode` only when a character is outside GSM-7: it halves what one segment holds.
   const type = new SegmentedMessage(sms.text).encodingName === 'GSM-7' ? 'text' : 'unicode';
-  return new URLSearchParams({
-    api_key: settings.apiKey ?? '',
-    api_secret: settings.apiSecret ?? '',
+  return {
     from: digits(sms.from),
     to: digits(sms.to),
     text: sms.text,
     type,
     'client-ref': sms.reference.slice(0, CLIENT_REF_MAX),
-  });
+  };
 }
 
 /**
- * SMS API: POST https://rest.nexmo.com/sms/json with api_key/api_secret in the body. It answers
+ * SMS API: POST https://rest.nexmo.com/sms/json, JSON, API key and secret as HTTP Basic. It answers
  * 200 even for a refused message: each entry of `messages[]` carries its own `status` ("0" is
  * success) and `error-text`. One request may come back as several messages (a long text is
  * split); all must be "0", and the first message id names it (receipts come per part).
@@ -66,8 +70,12 @@ export const vonageSmsSender: VendorSender<VonageSmsSettings> = {
     const response = await callSendApi(VONAGE_SMS_VENDOR_NAME, http, {
       method: 'POST',
       url: vonageSmsUrl(settings),
-      headers: { 'content-type': VONAGE_SMS_FORM, accept: 'application/json' },
-      body: vonageSmsSendForm(sms, settings).toString(),
+      headers: {
+        authorization: basicAuthorization(settings.apiKey ?? '', settings.apiSecret ?? ''),
+        'content-type': VONAGE_SMS_JSON,
+        accept: VONAGE_SMS_JSON,
+      },
+      body: JSON.stringify(vonageSmsSendFields(sms)),
     });
     const answer = jsonAnswer(response);
     if (response.status < 200 || response.status >= 300) {
