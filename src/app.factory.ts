@@ -11,6 +11,7 @@ import { PinoNestLogger } from './common/logging/pino-nest-logger';
 import { INSTANCE_ID, requestIdGenerator } from './common/problem/reference-id';
 import { prepareConfiguration } from './config/config.module';
 import type { Environment } from './config/load-config';
+import { OpenApiDocument } from './openapi/openapi-document';
 import { WEBHOOK_CONTEXT_PROPERTY } from './vendors/webhook-context';
 
 /**
@@ -76,6 +77,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
       abortOnError: false,
     },
   );
+  app.get(OpenApiDocument).describe(app);
   const headers = securityHeaders();
   fastify.addHook('onRequest', (_request, reply, done) => {
     void reply.headers(headers);

@@ -1,14 +1,16 @@
-import { ReplyPollerModule } from './conversations/reply-poller.module';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AdminModule } from './admin/admin.module';
+import { AdminMessagesModule } from './admin-messages/admin-messages.module';
 import { InboundAllowGuard } from './allowlist/inbound/inbound-allow.guard';
 import { AllowlistModule } from './allowlist/allowlist.module';
 import { ProblemModule } from './common/problem/problem.module';
 import { GatewayConfigModule, type PreparedConfiguration } from './config/config.module';
+import { ReplyPollerModule } from './conversations/reply-poller.module';
 import { DeadLettersModule } from './dead-letters/dead-letters.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { OpenApiModule } from './openapi/openapi.module';
 import { SecretsModule } from './secrets/secrets.module';
 import { StorageModule } from './storage/storage.module';
 import { VendorsModule } from './vendors/vendors.module';
@@ -29,7 +31,10 @@ export class AppModule {
         ReplyPollerModule,
         HealthModule,
         DeadLettersModule,
+        AdminMessagesModule,
         MetricsModule,
+        // Describes the whole application (/admin/api-docs).
+        OpenApiModule,
       ],
       // First step of every request: the inbound allow rules cover any path, not only webhooks.
       providers: [{ provide: APP_GUARD, useExisting: InboundAllowGuard }],

@@ -6,7 +6,11 @@ import {
   REFUSAL_LOG,
   type RefusalLog,
 } from '../common/problem/refusal-log.port';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ADMIN_SECURITY } from '../openapi/openapi-document';
+import { ADMIN_PROBLEMS, ApiProblemResponses } from '../openapi/problem-responses.decorator';
 import { AdminGuard } from './admin.guard';
+import { ReferenceAnswerSchema } from './admin.openapi';
 
 export interface ReferenceAnswer {
   referenceId: string;
@@ -23,12 +27,18 @@ export interface ReferenceAnswer {
  * instance) and the refusal's whole log line, decision included. Admins only, since the line
  * names addresses and rules.
  */
+@ApiTags('admin')
+@ApiBearerAuth(ADMIN_SECURITY)
 @Controller('admin/references')
 @UseGuards(AdminGuard)
 export class ReferenceController {
   constructor(@Inject(REFUSAL_LOG) private readonly refusals: RefusalLog) {}
 
   @Get(':id')
+  @ApiOperation({ summary: "What a reference id from a refusal means, and the refusal's log line" })
+  @ApiParam({ name: 'id', example: '18.4f2a9c1e.1733500000.1b2' })
+  @ApiOkResponse({ type: ReferenceAnswerSchema })
+  @ApiProblemResponses(ProblemCode.BadRequest, ...ADMIN_PROBLEMS)
   async lookUp(@Param('id') id: string): Promise<ReferenceAnswer> {
     const decoded = decodeReferenceId(id);
     if (!decoded) {

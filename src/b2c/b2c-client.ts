@@ -1,8 +1,9 @@
 import { HttpService } from '@nestjs/axios';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { AxiosRequestConfig } from 'axios';
 import { firstValueFrom } from 'rxjs';
 import { GatewayConfig } from '../config/gateway-config';
+import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { B2cError, throttlePauseMs, toB2cError } from './b2c-error';
 import { B2C_FLOW_CONTROL, type B2cFlowControl } from './flow-control/b2c-flow-control.port';
 import { phoneNumberCondition, roqlDateTime, roqlInteger } from './roql';
@@ -96,6 +97,8 @@ export class B2cClient {
     private readonly http: HttpService,
     config: GatewayConfig,
     @Inject(B2C_FLOW_CONTROL) private readonly flow: B2cFlowControl,
+    // Optional: a client built without MetricsModule still calls B2C, uncounted.
+    @Optional() private readonly metrics?: GatewayMetrics,
   ) {
     this.settleMs = config.b2c.settleDelayMs;
   }
@@ -280,6 +283,7 @@ export class B2cClient {
     await this.flow.acquire();
     try {
       const response = await firstValueFrom(this.http.request<T>(config));
+      this.metrics?.b2cAnswered(config.method ?? 'GET', response.status);
       return response.data;
     } catch (error) {
       const failure = toB2cError(
@@ -287,6 +291,12 @@ export class B2cClient {
         config.method ?? 'GET',
         `/${config.url ?? ''}`,
         this.settleMs,
+      );
+      const { status, errorCode } = failure.failure.detail ?? {};
+      this.metrics?.b2cAnswered(
+        config.method ?? 'GET',
+        typeof status === 'number' ? status : undefined,
+        typeof errorCode === 'string' ? errorCode : undefined,
       );
       const pauseMs = throttlePauseMs(failure);
       if (pauseMs !== undefined) await this.pauseEveryone(pauseMs);

@@ -43,6 +43,8 @@ export const ENVIRONMENT_KEYS: Readonly<Record<string, string>> = {
   EMULATOR_HOST: 'emulator.host',
   EMULATOR_PORT: 'emulator.port',
   LOG_LEVEL: 'log.level',
+  METRICS_PORT: 'metrics.port',
+  METRICS_HOST: 'metrics.host',
   TRUSTED_PROXIES: 'server.trustedProxies',
   REQUEST_TIMEOUT_MS: 'server.requestTimeoutMs',
   HEADERS_TIMEOUT_MS: 'server.headersTimeoutMs',

@@ -22,6 +22,7 @@ import { SecretsConfig } from '../secrets/secrets.settings';
 import { IsDefined, ValidateIf } from 'class-validator';
 import { AdminSettings } from '../admin/admin.settings';
 import { ConversationsConfig } from '../conversations/conversations.settings';
+import { MetricsSettings } from '../metrics/metrics.settings';
 import { RequiredText } from './required-setting';
 import { AtMostSetting } from './at-most-setting';
 import {
@@ -222,6 +223,10 @@ export class GatewayConfig {
   @ValidateNested()
   @Type(() => ConversationsConfig)
   conversations = new ConversationsConfig();
+  /** The unauthenticated metrics listener (`metrics.port`, off by default). */
+  @ValidateNested()
+  @Type(() => MetricsSettings)
+  metrics = new MetricsSettings();
   /**
    * `vendors.<name>`: `enabled` plus the vendor's own settings, validated by the vendor registry
    * against the vendor's settings class once the vendor modules are known.

@@ -16,6 +16,7 @@ export const GATEWAY_PREFIXES: readonly string[] = [
   'EMULATOR_',
   'GATEWAY_',
   'INBOX_',
+  'METRICS_',
   'OCI_VAULT_',
   'SECRETS_',
   'STORAGE_',

@@ -8,29 +8,28 @@ import {
   Query,
   Req,
   UseGuards,
-  ValidationPipe,
 } from '@nestjs/common';
-import type { ValidationError } from 'class-validator';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type { AdminPrincipal } from '../admin/admin-principal';
 import { AdminGuard } from '../admin/admin.guard';
 import { GatewayError, ProblemCode } from '../common/problem/gateway-error';
-import { DEFAULT_PAGE, DeadLetterPageQuery, ReplayAllQuery } from './dead-letter-queries';
+import { ADMIN_SECURITY } from '../openapi/openapi-document';
+import { ADMIN_PROBLEMS, ApiProblemResponses } from '../openapi/problem-responses.decorator';
+import { DeadLetterPageSchema, ReplayedSchema } from './dead-letters.openapi';
+import { adminQueryPipe } from './admin-validation.pipe';
+import { DEFAULT_PAGE, DeadLetterPageQuery, MAX_PAGE, ReplayAllQuery } from './dead-letter-queries';
 import { type DeadLetterPage, DeadLettersService } from './dead-letters.service';
 
 type AdminRequest = FastifyRequest & { user?: AdminPrincipal };
-
-/** Strict: an unknown or misspelt parameter is a 400, not silently a different request. */
-const queryPipe = new ValidationPipe({
-  transform: true,
-  whitelist: true,
-  forbidNonWhitelisted: true,
-  exceptionFactory: (errors: ValidationError[]) =>
-    new GatewayError(
-      ProblemCode.BadRequest,
-      errors.flatMap((error) => Object.values(error.constraints ?? {})).join('; '),
-    ),
-});
 
 const idPipe = new ParseIntPipe({
   exceptionFactory: () =>
@@ -41,20 +40,40 @@ const idPipe = new ParseIntPipe({
  * `/admin/dead-letters`: what B2C refused for good, or what outlasted every retry, and replaying
  * it once the cause is fixed. Admins only: dead letters hold the vendors' payloads.
  */
+@ApiTags('admin')
+@ApiBearerAuth(ADMIN_SECURITY)
 @Controller('admin/dead-letters')
 @UseGuards(AdminGuard)
 export class DeadLettersController {
   constructor(private readonly deadLetters: DeadLettersService) {}
 
   @Get()
-  list(@Query(queryPipe) query: DeadLetterPageQuery): Promise<DeadLetterPage> {
+  @ApiOperation({ summary: 'One page of dead letters, oldest first' })
+  @ApiQuery({
+    name: 'limit',
+    required: false,
+    schema: { type: 'integer', minimum: 1, maximum: MAX_PAGE },
+  })
+  @ApiQuery({
+    name: 'after',
+    required: false,
+    description: 'The `next` of the page before.',
+    schema: { type: 'integer', minimum: 0 },
+  })
+  @ApiOkResponse({ type: DeadLetterPageSchema })
+  @ApiProblemResponses(ProblemCode.BadRequest, ...ADMIN_PROBLEMS)
+  list(@Query(adminQueryPipe) query: DeadLetterPageQuery): Promise<DeadLetterPage> {
     return this.deadLetters.page(query.limit ?? DEFAULT_PAGE, query.after ?? 0);
   }
 
   @Post('replay')
   @HttpCode(202)
+  @ApiOperation({ summary: 'Every dead letter (of one vendor) back to pending, due now' })
+  @ApiQuery({ name: 'vendor', required: false, example: 'twilio' })
+  @ApiAcceptedResponse({ type: ReplayedSchema })
+  @ApiProblemResponses(ProblemCode.BadRequest, ...ADMIN_PROBLEMS)
   async replayAll(
-    @Query(queryPipe) query: ReplayAllQuery,
+    @Query(adminQueryPipe) query: ReplayAllQuery,
     @Req() request: AdminRequest,
   ): Promise<{ replayed: number }> {
     const replayed = await this.deadLetters.replay(
@@ -66,6 +85,10 @@ export class DeadLettersController {
 
   @Post(':id/replay')
   @HttpCode(202)
+  @ApiOperation({ summary: 'One dead letter back to pending, due now' })
+  @ApiParam({ name: 'id', description: "The dead letter's `id`.", schema: { type: 'integer' } })
+  @ApiAcceptedResponse({ type: ReplayedSchema })
+  @ApiProblemResponses(ProblemCode.BadRequest, ProblemCode.NotFound, ...ADMIN_PROBLEMS)
   async replayOne(
     @Param('id', idPipe) id: number,
     @Req() request: AdminRequest,

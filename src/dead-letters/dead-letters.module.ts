@@ -9,5 +9,7 @@ import { DeadLettersService } from './dead-letters.service';
   imports: [InboxModule, AdminModule],
   controllers: [DeadLettersController],
   providers: [DeadLettersService],
+  // The message log's replay is this one, with more ways to choose what to requeue.
+  exports: [DeadLettersService],
 })
 export class DeadLettersModule {}

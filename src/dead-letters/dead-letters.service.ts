@@ -34,11 +34,30 @@ export class DeadLettersService {
   /** Back to pending, due now; the store wakes the workers so delivery starts at once. */
   async replay(which: DeadLetterSelection, admin: string): Promise<number> {
     const replayed = await this.store.requeueDead(which);
-    const what =
-      'seq' in which
-        ? `dead letter ${which.seq}`
-        : `dead letters of ${which.vendor ?? 'all vendors'}`;
+    const what = describeSelection(which);
     this.logger.log(`${admin} replayed ${what}: ${replayed} requeued`);
     return replayed;
   }
+}
+
+/** Ids listed in a replay's log line, at most; the rest are counted. */
+const LOGGED_IDS = 20;
+
+/** What a replay asked for, for the audit line. A sender's number is not logged, only its use. */
+function describeSelection(which: DeadLetterSelection): string {
+  if ('seq' in which) return `dead letter ${which.seq}`;
+  if ('seqs' in which) {
+    const listed = which.seqs.slice(0, LOGGED_IDS).join(', ');
+    const more = which.seqs.length - LOGGED_IDS;
+    return `messages ${listed}${more > 0 ? ` and ${more} more` : ''}`;
+  }
+  if ('filter' in which) {
+    const terms = Object.entries(which.filter)
+      .filter(([, value]) => value !== undefined)
+      .map(([name, value]) =>
+        name === 'sender' ? 'sender=(given)' : `${name}=${JSON.stringify(value)}`,
+      );
+    return `dead messages matching ${terms.length > 0 ? terms.join(' ') : 'everything'}`;
+  }
+  return `dead letters of ${which.vendor ?? 'all vendors'}`;
 }

@@ -1,7 +1,18 @@
 import { Controller, Get, Headers, Logger, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { AdminAuthenticator } from '../admin/admin-authenticator';
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiSecurity,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { AdminUnauthorizedError } from '../common/problem/gateway-error';
+import { ADMIN_SECURITY } from '../openapi/openapi-document';
+import { ANY_ROUTE_PROBLEMS, ApiProblemResponses } from '../openapi/problem-responses.decorator';
+import { LivenessSchema, ReadinessSchema } from './health.openapi';
 import type { ReadinessReport, ReadinessStatus } from './readiness-report';
 import { type InboxSummary, ReadinessService } from './readiness.service';
 
@@ -13,6 +24,7 @@ export type AdminReadiness = ReadinessReport & { inbox: InboxSummary };
  * `/health` is the same answer as `/health/ready`, the path admins and monitors try first.
  * See README.md in this folder for what each status means and why a B2C outage is not "down".
  */
+@ApiTags('health')
 @Controller('health')
 export class HealthController {
   private readonly logger = new Logger('Health');
@@ -23,12 +35,27 @@ export class HealthController {
   ) {}
 
   @Get('live')
+  @ApiOperation({ summary: 'The process and its event loop answer' })
+  @ApiOkResponse({ type: LivenessSchema })
+  @ApiProblemResponses(...ANY_ROUTE_PROBLEMS)
   live(@Res({ passthrough: true }) reply: FastifyReply): { status: 'ok' } {
     void reply.header('cache-control', 'no-store');
     return { status: 'ok' };
   }
 
   @Get(['', 'ready'])
+  @ApiOperation({
+    summary: 'Whether to send this gateway webhooks',
+    description:
+      'Status only for anonymous callers; with admin credentials, the checks and the inbox. ' +
+      'Refused credentials get the anonymous answer, not a 401.',
+  })
+  // Optional ({}: no credentials): anonymous callers are answered too.
+  @ApiSecurity({})
+  @ApiBearerAuth(ADMIN_SECURITY)
+  @ApiOkResponse({ type: ReadinessSchema, description: '`ok` or `degraded`' })
+  @ApiServiceUnavailableResponse({ type: ReadinessSchema, description: '`down`' })
+  @ApiProblemResponses(...ANY_ROUTE_PROBLEMS)
   async ready(
     @Headers('authorization') authorization: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,

@@ -285,7 +285,9 @@ export class DeliveryWorker
             ? `delivered ${label} as SMS ${sent.vendorMessageId}`
             : `delivered ${label} as incident ${incidentId}`,
         );
-        this.metrics?.delivery(message.vendor, 'delivered');
+        // Accepted → incident; a reply sent out as SMS waited on no incident.
+        const latencyMs = sent ? undefined : this.clock.now() - stored.receivedAt;
+        this.metrics?.delivery(message.vendor, 'delivered', latencyMs);
       } else {
         await this.store.markDelivered(delivery.lease, 'skipped', checkpoint);
         this.logger.log(`skipped ${label}: ${outcome.reason}`);

@@ -56,7 +56,53 @@ export interface ReplayClaim {
 
 export type InboxCounts = Record<MessageState, number>;
 
-export type DeadLetterSelection = { seq: number } | { all: true; vendor?: string };
+/**
+ * Which dead letters to requeue: one by `seq`, every one (of `vendor`), a list of seqs, or every
+ * one matching a message-log filter (only dead messages are ever requeued, whatever it says).
+ */
+export type DeadLetterSelection =
+  | { seq: number }
+  | { all: true; vendor?: string }
+  | { seqs: readonly number[] }
+  | { filter: MessageFilter };
+
+/** A message's state as the message log shows it: pending with a live lease is `delivering`. */
+export type MessageLogState = MessageState | 'delivering';
+
+/**
+ * What the message log searches by; every field narrows (AND). Values are compared as stored:
+ * the caller normalizes a phone number to E.164 first.
+ */
+export interface MessageFilter {
+  vendor?: string;
+  /** `pending` means pending and not under delivery now; `delivering`, under a live lease. */
+  state?: MessageLogState;
+  /** Epoch ms, inclusive. */
+  receivedFrom?: number;
+  /** Epoch ms, exclusive. */
+  receivedBefore?: number;
+  /** The `sender` column: the customer's number (see conversationParty). */
+  sender?: string;
+  messageId?: string;
+  incidentId?: number;
+}
+
+/** Where a page of the message log ends: the next page starts after it (newest first). */
+export interface MessagePosition {
+  receivedAt: number;
+  seq: number;
+}
+
+/** A message as the message log shows it: the stored message and its bookkeeping columns. */
+export interface LoggedMessage extends StoredMessage {
+  sender: string;
+  /** Times a vendor sent the message again after it was held (each one deduplicated). */
+  duplicates: number;
+  /** The B2C incident its checkpoint names, once one is known. */
+  incidentId?: number;
+  /** Epoch ms a live or stale lease ends; undefined when no process holds the message. */
+  leaseExpiresAt?: number;
+}
 
 /**
  * A message claimed by one process. `token` fences every write of its delivery: a claim after
@@ -92,7 +138,8 @@ export class LeaseLostError extends Error {
  */
 export interface InboxStore {
   /**
-   * All messages of one webhook are stored, or none. Deduplicated on (vendor, messageId). With
+   * All messages of one webhook are stored, or none. Deduplicated on (vendor, messageId); a
+   * message already held counts one more duplicate, in the same commit. With
    * `replay`, the key is claimed in the same transaction; if it is already claimed, nothing is
    * stored and the result says `replayed`.
    */
@@ -128,13 +175,21 @@ export interface InboxStore {
    */
   onWake(listener: () => void): () => void;
   get(vendor: string, messageId: string): Promise<StoredMessage | undefined>;
+  /**
+   * The message log: messages matching `filter`, newest first (by received time, then seq),
+   * starting after `after` (the last of the previous page). Every filter is served by an index.
+   */
+  search(filter: MessageFilter, limit: number, after?: MessagePosition): Promise<LoggedMessage[]>;
+  /** One message by its sequence number, for the message log. */
+  find(seq: number): Promise<LoggedMessage | undefined>;
   /** Messages in `state` in the order they arrived, starting after `afterSeq` (for paging). */
   list(state: MessageState, limit: number, afterSeq?: number): Promise<StoredMessage[]>;
   /**
    * Dead-lettered messages back to pending, due now, with their attempts reset. Their checkpoints
    * stay, so a replay never repeats a step B2C already took (and looks before creating again
-   * when an earlier create may have gone through). One message by `seq`, or every dead one (of
-   * `vendor`, when given). Resolves with how many were requeued: 0 when none was dead.
+   * when an earlier create may have gone through). One message by `seq`, every dead one (of
+   * `vendor`, when given), the dead ones among `seqs`, or the dead ones matching `filter`.
+   * Resolves with how many were requeued: 0 when none was dead.
    */
   requeueDead(which: DeadLetterSelection): Promise<number>;
   /**

@@ -127,4 +127,85 @@ describe('GatewayMetrics (real SQLite inbox)', () => {
       1,
     );
   });
+
+  it('observes accepted → incident latency in seconds, only when given', async () => {
+    metrics.delivery('twilio', 'delivered', 1500);
+    metrics.delivery('twilio', 'delivered', 40);
+    // A reply sent as SMS, a retry: counted, not timed.
+    metrics.delivery('twilio', 'delivered');
+    metrics.delivery('twilio', 'retry');
+
+    const text = await metrics.metrics();
+    expect(text).toContain('# TYPE gateway_delivery_latency_seconds histogram');
+    const series = {
+      'gateway_delivery_latency_seconds_count{vendor="twilio"}': 2,
+      'gateway_delivery_latency_seconds_sum{vendor="twilio"}': 1.54,
+      'gateway_delivery_latency_seconds_bucket{le="0.05",vendor="twilio"}': 1,
+      'gateway_delivery_latency_seconds_bucket{le="1",vendor="twilio"}': 1,
+      'gateway_delivery_latency_seconds_bucket{le="2.5",vendor="twilio"}': 2,
+      'gateway_delivery_latency_seconds_bucket{le="+Inf",vendor="twilio"}': 2,
+      'gateway_deliveries_total{vendor="twilio",outcome="delivered"}': 3,
+      'gateway_delivery_latency_seconds_count{vendor="plivo"}': undefined,
+    };
+    for (const [name, value] of Object.entries(series)) {
+      expect([name, sampleValue(text, name)]).toEqual([name, value]);
+    }
+  });
+
+  it("counts B2C's answers by method, status and o:errorCode, with bounded labels", async () => {
+    metrics.b2cAnswered('get', 200);
+    metrics.b2cAnswered('POST', 201);
+    metrics.b2cAnswered('POST', 201);
+    metrics.b2cAnswered('POST', 503, 'OSC-CREST-00035');
+    metrics.b2cAnswered('POST', 400, 'OSC-CREST-00003');
+    // No answer at all (timeout, refused by the outbound allowlist).
+    metrics.b2cAnswered('GET', undefined);
+    // A proxy's answer: neither its code nor an odd status may become a label of its own.
+    metrics.b2cAnswered('GET', 502, 'upstream <b>down</b> +14155552671');
+    metrics.b2cAnswered('GET', 1234);
+
+    const text = await metrics.metrics();
+    const series = {
+      'gateway_b2c_responses_total{method="GET",status="200",error_code="none"}': 1,
+      'gateway_b2c_responses_total{method="POST",status="201",error_code="none"}': 2,
+      'gateway_b2c_responses_total{method="POST",status="503",error_code="OSC-CREST-00035"}': 1,
+      'gateway_b2c_responses_total{method="POST",status="400",error_code="OSC-CREST-00003"}': 1,
+      'gateway_b2c_responses_total{method="GET",status="none",error_code="none"}': 1,
+      'gateway_b2c_responses_total{method="GET",status="502",error_code="other"}': 1,
+      'gateway_b2c_responses_total{method="GET",status="other",error_code="none"}': 1,
+    };
+    for (const [name, value] of Object.entries(series)) {
+      expect([name, sampleValue(text, name)]).toEqual([name, value]);
+    }
+    expect(text).not.toContain('+14155552671');
+  });
+
+  it('reads the oldest pending message’s age from the store at scrape time', async () => {
+    const age = async () =>
+      sampleValue(await metrics.metrics(), 'gateway_inbox_oldest_pending_age_seconds');
+    expect(await age()).toBe(0);
+
+    await store.accept([message('SM1')]);
+    await store.accept([message('SM2')]);
+    const first = (await store.get('twilio', 'SM1'))!;
+    const now = jest.spyOn(Date, 'now').mockReturnValue(first.receivedAt + 90_000);
+    try {
+      expect(await age()).toBe(90);
+
+      // Once the oldest is delivered, the next one in arrival order is the oldest.
+      const second = (await store.get('twilio', 'SM2'))!;
+      const [claimed] = await store.claim('gateway-a', 1, 30_000);
+      expect(claimed.message.messageId).toBe('SM1');
+      await store.markDelivered(claimed.lease, 'delivered', { incidentId: 7 });
+      expect(await age()).toBeCloseTo((first.receivedAt + 90_000 - second.receivedAt) / 1000, 3);
+    } finally {
+      now.mockRestore();
+    }
+
+    await store.close();
+    const text = await metrics.metrics();
+    // No value: 0 would claim that nothing waits.
+    expect(text).not.toMatch(/^gateway_inbox_oldest_pending_age_seconds /m);
+    expect(text).toContain('# TYPE gateway_inbox_oldest_pending_age_seconds gauge');
+  });
 });

@@ -1,16 +1,35 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Counter, Gauge, Registry } from 'prom-client';
+import { Counter, Histogram, Registry } from 'prom-client';
 import type { ProblemCode } from '../common/problem/gateway-error';
-import {
-  type AcceptResult,
-  INBOX_STORE,
-  type InboxStore,
-  type MessageState,
-} from '../inbox/inbox-store.port';
+import { type AcceptResult, INBOX_STORE, type InboxStore } from '../inbox/inbox-store.port';
+import { b2cErrorCodeLabel, b2cStatusLabel } from './b2c-labels';
+import { registerInboxGauges } from './inbox-gauges';
 import { processMetrics } from './process-metrics';
 
 export type WebhookOutcome = AcceptResult['outcomes'][number];
 export type DeliveryOutcome = 'delivered' | 'skipped' | 'retry' | 'dead';
+
+/**
+ * Accepted → incident takes a B2C round trip or three when all is well (tens of milliseconds to
+ * seconds), and minutes to hours while B2C is down and the worker backs off.
+ */
+export const DELIVERY_LATENCY_BUCKETS_SECONDS = [
+  0.05,
+  0.1,
+  0.25,
+  0.5,
+  1,
+  2.5,
+  5,
+  10,
+  30,
+  60,
+  300,
+  900,
+  3600,
+  6 * 3600,
+  24 * 3600,
+];
 
 /**
  * The gateway's Prometheus metrics, in a registry of this app instance's own: tests start
@@ -42,6 +61,21 @@ export class GatewayMetrics {
     labelNames: ['vendor', 'outcome'] as const,
     registers: [this.registry],
   });
+  private readonly deliveryLatency = new Histogram({
+    name: 'gateway_delivery_latency_seconds',
+    help: 'Seconds from a message accepted to its incident made (or joined) in B2C, by vendor.',
+    labelNames: ['vendor'] as const,
+    buckets: DELIVERY_LATENCY_BUCKETS_SECONDS,
+    registers: [this.registry],
+  });
+  private readonly b2cResponses = new Counter({
+    name: 'gateway_b2c_responses_total',
+    help:
+      "B2C's answers to the gateway's calls, by method, HTTP status and o:errorCode " +
+      '(status and error_code "none": no answer, e.g. a timeout).',
+    labelNames: ['method', 'status', 'error_code'] as const,
+    registers: [this.registry],
+  });
   /**
    * Bound once per vendor: intake is benchmarked, and `labels()` allocates a bound function on
    * every call.
@@ -51,27 +85,7 @@ export class GatewayMetrics {
   private readonly exposition: Registry;
 
   constructor(@Inject(INBOX_STORE) store: InboxStore) {
-    const logger = this.logger;
-    new Gauge({
-      name: 'gateway_inbox_messages',
-      help: 'Messages in the inbox by state, read from the store at scrape time.',
-      labelNames: ['state'] as const,
-      registers: [this.registry],
-      // Read at scrape time rather than tracked: the store is the truth, also across restarts
-      // and other processes sharing it.
-      async collect() {
-        try {
-          const counts = await store.counts();
-          for (const state of Object.keys(counts) as MessageState[]) {
-            this.set({ state }, counts[state]);
-          }
-        } catch (error) {
-          // A scrape must not fail with the store: no value beats a stale one.
-          this.reset();
-          logger.warn(`inbox counts unavailable for metrics: ${errorMessage(error)}`);
-        }
-      },
-    });
+    registerInboxGauges(this.registry, store, this.logger);
     this.exposition = Registry.merge([this.registry, processMetrics()]);
   }
 
@@ -100,11 +114,26 @@ export class GatewayMetrics {
     this.refusals.inc({ type, status });
   }
 
-  delivery(vendor: string, outcome: DeliveryOutcome): void {
+  /**
+   * One attempt's outcome. `latencyMs`, accepted → incident, is given with `delivered` for
+   * inbound messages (not for agents' replies sent out as SMS, which never wait on an incident).
+   */
+  delivery(vendor: string, outcome: DeliveryOutcome, latencyMs?: number): void {
     this.deliveries.inc({ vendor, outcome });
+    if (latencyMs !== undefined) {
+      this.deliveryLatency.observe({ vendor }, Math.max(0, latencyMs) / 1000);
+    }
   }
-}
 
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  /**
+   * One B2C call's answer: its HTTP status and B2C's `o:errorCode`; no status when none came
+   * (timeout, lost connection, refused by the outbound allowlist).
+   */
+  b2cAnswered(method: string, status?: number, errorCode?: string): void {
+    this.b2cResponses.inc({
+      method: method.toUpperCase(),
+      status: b2cStatusLabel(status),
+      error_code: b2cErrorCodeLabel(status, errorCode),
+    });
+  }
 }

@@ -3,9 +3,11 @@ import { AdminModule } from '../admin/admin.module';
 import { InboxModule } from '../inbox/inbox.module';
 import { GatewayMetrics } from './gateway-metrics';
 import { MetricsController } from './metrics.controller';
+import { MetricsListener } from './metrics-listener';
 
 /**
- * `GET /admin/metrics` and the `GatewayMetrics` that intake, the exception filter and the
+ * `GET /admin/metrics`, the optional unauthenticated listener (`metrics.port`), and the
+ * `GatewayMetrics` that intake, the exception filter and the
  * delivery worker count into. Global, because InboxModule (the worker) is imported by this
  * module for the inbox counts: importing this module back would be a cycle.
  */
@@ -13,7 +15,7 @@ import { MetricsController } from './metrics.controller';
 @Module({
   imports: [InboxModule, AdminModule],
   controllers: [MetricsController],
-  providers: [GatewayMetrics],
+  providers: [GatewayMetrics, MetricsListener],
   exports: [GatewayMetrics],
 })
 export class MetricsModule {}

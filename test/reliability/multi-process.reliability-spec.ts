@@ -258,7 +258,7 @@ describeWithPostgres('reliability: three gateway processes on one PostgreSQL dat
     const killedAt = Date.now();
     const exit = await rig.stopNode(victim, 'SIGKILL');
     const held = [...(await readPostgresInbox(rig.databaseUrl)).values()].filter(
-      (row) => row.state === 'pending' && row.leaseOwner?.endsWith(`-${victim.pid}`),
+      (row) => row.state === 'pending' && row.leaseOwner?.split('-')[1] === String(victim.pid),
     );
     await sleep(2_000); // the load goes on: sends to the dead process fail over to the others
     const summary = await load.stop();

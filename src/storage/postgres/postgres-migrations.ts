@@ -1,4 +1,5 @@
 import { CONVERSATION_TABLES } from '../../conversations/drivers/conversation-tables';
+import { MESSAGE_LOG_INDEXES } from '../../inbox/drivers/message-log.indexes';
 import type { SchemaMigration } from '../schema-migration';
 
 /**
@@ -66,5 +67,16 @@ CREATE INDEX refusals_expiry ON refusals (expires_at);
     version: 2,
     name: 'SMS conversations: incidents per customer and number, opt-outs, sent replies',
     sql: CONVERSATION_TABLES,
+  },
+  {
+    version: 3,
+    name: 'message log: duplicates, incident ids, search indexes',
+    sql: `
+ALTER TABLE inbox_messages ADD COLUMN duplicates INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE inbox_messages ADD COLUMN incident_id BIGINT;
+UPDATE inbox_messages SET incident_id = (checkpoint::jsonb ->> 'incidentId')::bigint
+  WHERE checkpoint LIKE '%"incidentId"%'
+    AND jsonb_typeof(checkpoint::jsonb -> 'incidentId') = 'number';
+${MESSAGE_LOG_INDEXES}`,
   },
 ];

@@ -6,7 +6,7 @@ import type { InboxRow } from './inbox-snapshot';
 export interface PostgresInboxRow extends InboxRow {
   vendor: string;
   sender: string;
-  /** `<instance>-<pid>` of the process holding the message, while one does. */
+  /** `<instance>-<pid>-<worker>` of the process holding the message, while one does. */
   leaseOwner: string | null;
   leaseToken: number;
   leaseExpiresAt: number | null;

@@ -126,9 +126,10 @@ async function claimReplayKeys(
 }
 
 /**
- * One multi-row insert. DO NOTHING skips a message that is already held, by an earlier commit or
- * earlier in this very statement; RETURNING names the ones inserted, and the first occurrence of
- * each in batch order is the one that was.
+ * One multi-row insert of the group's distinct messages. A message the group holds more than
+ * once is inserted once, its other copies counted as duplicates; one already in the table gets
+ * every copy counted. RETURNING names each distinct message and whether this statement inserted
+ * it; the first occurrence of each in batch order is the one that was stored.
  */
 async function insertMessages(
   client: Queryable,
@@ -140,34 +141,40 @@ async function insertMessages(
   const senders: string[] = [];
   const payloads: string[] = [];
   const times: number[] = [];
-  for (const write of writes) {
-    for (const row of write.rows) {
-      vendors.push(keyText(row.vendor));
-      ids.push(keyText(row.messageId));
+  const extras: number[] = [];
+  /** Position of each distinct message in the arrays above, by key. */
+  const positions = new Map<string, number>();
+  const keys = writes.map((write) =>
+    write.rows.map((row) => {
+      const vendor = keyText(row.vendor);
+      const id = keyText(row.messageId);
+      // U+0000 cannot be in a stored key (see keyText), so it separates vendor and id safely.
+      const key = `${vendor}\u0000${id}`;
+      const position = positions.get(key);
+      if (position !== undefined) {
+        extras[position] += 1;
+        return key;
+      }
+      positions.set(key, ids.length);
+      vendors.push(vendor);
+      ids.push(id);
       senders.push(keyText(row.sender));
       payloads.push(row.payload);
       times.push(write.now);
-    }
-  }
-  if (ids.length === 0) return { results: writes.map(() => []), stored: 0 };
-  const { rows } = await client.query<{ vendor: string; message_id: string }>(INSERT_MESSAGES, [
-    vendors,
-    ids,
-    senders,
-    JSON.stringify(payloads),
-    times,
-    WAKE_CHANNEL,
-    wakePayload,
-  ]);
-  // U+0000 cannot be in a stored key (see keyText), so it separates vendor and id safely.
-  const inserted = new Set(rows.map((row) => `${row.vendor}\u0000${row.message_id}`));
-  let position = 0;
-  const results = writes.map((write) =>
-    write.rows.map(() => {
-      const key = `${vendors[position]}\u0000${ids[position]}`;
-      position += 1;
-      return inserted.delete(key) ? ('stored' as const) : ('duplicate' as const);
+      extras.push(0);
+      return key;
     }),
   );
-  return { results, stored: rows.length };
+  if (ids.length === 0) return { results: writes.map(() => []), stored: 0 };
+  const { rows } = await client.query<{ vendor: string; message_id: string; inserted: boolean }>(
+    INSERT_MESSAGES,
+    [vendors, ids, senders, JSON.stringify(payloads), times, WAKE_CHANNEL, wakePayload, extras],
+  );
+  const inserted = new Set(
+    rows.filter((row) => row.inserted).map((row) => `${row.vendor}\u0000${row.message_id}`),
+  );
+  const results = keys.map((writeKeys) =>
+    writeKeys.map((key) => (inserted.delete(key) ? ('stored' as const) : ('duplicate' as const))),
+  );
+  return { results, stored: rows.filter((row) => row.inserted).length };
 }

@@ -3,6 +3,7 @@ import type { InboundMessage } from '../../../vendors/inbound-message';
 import type {
   ClaimedMessage,
   DeliveryCheckpoint,
+  LoggedMessage,
   MessageState,
   StoredMessage,
 } from '../../inbox-store.port';
@@ -28,6 +29,24 @@ export interface LeasedRow extends MessageRow {
   lease_owner: string;
   lease_token: BigintText;
   lease_expires_at: BigintText;
+}
+
+/** A row with the message log's columns (postgres-inbox.sql.ts LOGGED_COLUMNS). */
+export interface LoggedRow extends MessageRow {
+  sender: string;
+  duplicates: number;
+  incident_id: BigintText | null;
+  lease_expires_at: BigintText | null;
+}
+
+export function toLoggedMessage(row: LoggedRow): LoggedMessage {
+  return {
+    ...toStoredMessage(row),
+    sender: row.sender,
+    duplicates: row.duplicates,
+    ...(row.incident_id === null ? {} : { incidentId: Number(row.incident_id) }),
+    ...(row.lease_expires_at === null ? {} : { leaseExpiresAt: Number(row.lease_expires_at) }),
+  };
 }
 
 export function toStoredMessage(row: MessageRow): StoredMessage {

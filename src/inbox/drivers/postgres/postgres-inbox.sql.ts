@@ -38,17 +38,24 @@ export const WAKE_CHANNEL = 'gateway_inbox_wake';
  * full of quotes, and the server reads the JSON array faster too. The wake-up rides on each
  * inserted row: PostgreSQL folds a transaction's identical notifications into one, sends it
  * only on commit, and sends none when nothing was inserted. $6 channel, $7 payload.
+ *
+ * A message already held counts its re-sends in the same statement (DO UPDATE, which locks the
+ * row and so counts every concurrent re-send). The rows must be distinct keys, since DO UPDATE
+ * may touch a row once per statement: $8 carries how many more times the group holds each one,
+ * stored as they are for a new row and added (with this send) to an existing one. `inserted`
+ * tells the two apart (a row a statement inserted has no xmax).
  */
 export const INSERT_MESSAGES = `
-INSERT INTO inbox_messages (vendor, message_id, sender, payload, next_attempt_at, received_at,
-  updated_at)
-SELECT vendor, message_id, sender, payload, at, at, at
+INSERT INTO inbox_messages AS m (vendor, message_id, sender, payload, next_attempt_at,
+  received_at, updated_at, duplicates)
+SELECT vendor, message_id, sender, payload, at, at, at, extra
 FROM ROWS FROM (unnest($1::text[]), unnest($2::text[]), unnest($3::text[]),
-  json_array_elements_text($4::json), unnest($5::bigint[])) WITH ORDINALITY
-  AS r(vendor, message_id, sender, payload, at, i)
+  json_array_elements_text($4::json), unnest($5::bigint[]), unnest($8::int[])) WITH ORDINALITY
+  AS r(vendor, message_id, sender, payload, at, extra, i)
 ORDER BY i
-ON CONFLICT (vendor, message_id) DO NOTHING
-RETURNING vendor, message_id, pg_notify($6, $7)`;
+ON CONFLICT (vendor, message_id) DO UPDATE SET duplicates = m.duplicates + excluded.duplicates + 1
+RETURNING m.vendor, m.message_id, (m.xmax = 0) AS inserted,
+  CASE WHEN m.xmax = 0 THEN pg_notify($6, $7) END AS woke`;
 
 /** SKIP LOCKED: processes forgetting at the same time take different keys, never wait. */
 export const FORGET_REPLAYS = `
@@ -124,8 +131,10 @@ SET lease_owner = $3, lease_token = leased.token, lease_expires_at = $4
 FROM leased WHERE m.seq = leased.seq
 RETURNING ${LEASED_COLUMNS}`;
 
+/** $3 checkpoint, $4 now, $5 the incident id it names (the message log's column). */
 export const SAVE_CHECKPOINT = `
-UPDATE inbox_messages SET checkpoint = $3, updated_at = $4 WHERE ${HELD} RETURNING seq`;
+UPDATE inbox_messages SET checkpoint = $3, updated_at = $4, incident_id = $5
+WHERE ${HELD} RETURNING seq`;
 
 /**
  * Ends a lease, making `change` to the message. The sender's row goes with it only when it is
@@ -147,9 +156,9 @@ WITH ended AS (
 SELECT seq FROM ended`;
 }
 
-/** $3 state, $4 checkpoint, $5 now. */
+/** $3 state, $4 checkpoint, $5 now, $6 incident id. */
 export const MARK_DELIVERED = endLease(
-  'state = $3, checkpoint = $4, last_error = NULL, updated_at = $5',
+  'state = $3, checkpoint = $4, last_error = NULL, updated_at = $5, incident_id = $6',
 );
 /** $3 attempts, $4 next attempt at, $5 error, $6 now. */
 export const SCHEDULE_RETRY = endLease(
@@ -180,6 +189,17 @@ SELECT min(next_attempt_at) AS at FROM inbox_messages WHERE state = 'pending'`;
 export const GET = `
 SELECT ${MESSAGE_COLUMNS} FROM inbox_messages WHERE vendor = $1 AND message_id = $2`;
 
+/** What the message log shows of a message, beyond the stored message itself. */
+export const LOGGED_COLUMNS = [
+  ...COLUMNS,
+  'sender',
+  'duplicates',
+  'incident_id',
+  'lease_expires_at',
+].join(', ');
+
+export const FIND = `SELECT ${LOGGED_COLUMNS} FROM inbox_messages WHERE seq = $1`;
+
 export const LIST = `
 SELECT ${MESSAGE_COLUMNS} FROM inbox_messages WHERE state = $1 AND seq > $2 ORDER BY seq LIMIT $3`;
 
@@ -190,6 +210,7 @@ WHERE state = 'dead'`;
 export const REQUEUE_ONE = `${REQUEUE} AND seq = $2`;
 export const REQUEUE_VENDOR = `${REQUEUE} AND vendor = $2`;
 export const REQUEUE_ALL = REQUEUE;
+export const REQUEUE_SEQS = `${REQUEUE} AND seq = ANY($2::bigint[])`;
 
 export const COUNTS = `SELECT state, count(*)::int AS n FROM inbox_messages GROUP BY state`;
 export const COUNT = `SELECT count(*)::int AS n FROM inbox_messages WHERE state = $1`;

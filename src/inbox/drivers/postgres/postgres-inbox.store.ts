@@ -13,6 +13,9 @@ import {
   type InboxStore,
   type Lease,
   LeaseLostError,
+  type LoggedMessage,
+  type MessageFilter,
+  type MessagePosition,
   type MessageState,
   type ReplayClaim,
   type StoredMessage,
@@ -23,11 +26,14 @@ import { commitBatch, type InboxWrite, type WriteResult } from './postgres-inbox
 import {
   keyText,
   type LeasedRow,
+  type LoggedRow,
   type MessageRow,
   toClaimedMessage,
+  toLoggedMessage,
   toStoredMessage,
   unavailable,
 } from './postgres-inbox.rows';
+import { numberedBinds, requeueMatchingStatement, searchStatement } from '../message-log.sql';
 import * as sql from './postgres-inbox.sql';
 
 export interface PostgresInboxOptions {
@@ -149,6 +155,7 @@ export class PostgresInboxStore implements InboxStore {
     await this.fenced('save a checkpoint', lease, sql.SAVE_CHECKPOINT, [
       JSON.stringify(checkpoint),
       this.now(),
+      checkpoint.incidentId ?? null,
     ]);
   }
 
@@ -161,6 +168,7 @@ export class PostgresInboxStore implements InboxStore {
       state,
       JSON.stringify(checkpoint),
       this.now(),
+      checkpoint.incidentId ?? null,
     ]);
   }
 
@@ -202,14 +210,33 @@ export class PostgresInboxStore implements InboxStore {
     return rows.map(toStoredMessage);
   }
 
+  async search(
+    filter: MessageFilter,
+    limit: number,
+    after?: MessagePosition,
+  ): Promise<LoggedMessage[]> {
+    const { bind, values } = numberedBinds();
+    const text = searchStatement(
+      sql.LOGGED_COLUMNS,
+      keyFilter(filter),
+      limit,
+      after,
+      this.now(),
+      bind,
+    );
+    const { rows } = await this.read<LoggedRow>('search messages', text, values);
+    return rows.map(toLoggedMessage);
+  }
+
+  async find(seq: number): Promise<LoggedMessage | undefined> {
+    const { rows } = await this.read<LoggedRow>('read a message', sql.FIND, [seq]);
+    return rows[0] ? toLoggedMessage(rows[0]) : undefined;
+  }
+
   async requeueDead(which: DeadLetterSelection): Promise<number> {
-    const now = this.now();
-    const [text, values] =
-      'seq' in which
-        ? [sql.REQUEUE_ONE, [now, which.seq]]
-        : which.vendor !== undefined
-          ? [sql.REQUEUE_VENDOR, [now, which.vendor]]
-          : [sql.REQUEUE_ALL, [now]];
+    const statement = requeueStatement(which, this.now());
+    if (!statement) return 0;
+    const [text, values] = statement;
     const requeued = await this.run('requeue dead letters', () =>
       this.db.transaction(async (client) => {
         const { rowCount } = await client.query(text, values);
@@ -315,6 +342,33 @@ export class PostgresInboxStore implements InboxStore {
       this.logger.warn(`a wake-up listener failed: ${(error as Error).message}`);
     }
   }
+}
+
+/** The statement that requeues `which`, or undefined when it can requeue nothing. */
+function requeueStatement(
+  which: DeadLetterSelection,
+  now: number,
+): [string, unknown[]] | undefined {
+  if ('seq' in which) return [sql.REQUEUE_ONE, [now, which.seq]];
+  if ('seqs' in which) return [sql.REQUEUE_SEQS, [now, which.seqs]];
+  if ('filter' in which) {
+    const { bind, values } = numberedBinds();
+    const text = requeueMatchingStatement(keyFilter(which.filter), now, bind);
+    return text ? [text, values] : undefined;
+  }
+  return which.vendor !== undefined
+    ? [sql.REQUEUE_VENDOR, [now, which.vendor]]
+    : [sql.REQUEUE_ALL, [now]];
+}
+
+/** Text filters as keys are stored (see keyText), so a U+0000 finds what it was stored as. */
+function keyFilter(filter: MessageFilter): MessageFilter {
+  return {
+    ...filter,
+    ...(filter.vendor === undefined ? {} : { vendor: keyText(filter.vendor) }),
+    ...(filter.sender === undefined ? {} : { sender: keyText(filter.sender) }),
+    ...(filter.messageId === undefined ? {} : { messageId: keyText(filter.messageId) }),
+  };
 }
 
 /** The first (oldest due) candidate of each sender, up to `limit` senders, in due order. */

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { InboxCounts, MessageState } from '../../inbox-store.port';
+import { positionalBinds, requeueMatchingStatement, searchStatement } from '../message-log.sql';
 import { SQLITE_INBOX_MIGRATIONS } from './sqlite-inbox.migrations';
 import type { InboxQuery, InboxWrite, LeaseRef, MessageRow } from './sqlite-inbox.protocol';
 import { migrateSqlite } from './sqlite-migrator';
@@ -30,6 +31,8 @@ export class InboxLockedError extends Error {
 export class SqliteInboxEngine {
   private readonly db: Database.Database;
   private readonly statements: Statements;
+  /** Message-log statements by text: one per combination of filters, made when first asked. */
+  private readonly logStatements = new Map<string, Database.Statement>();
 
   constructor(file: string) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -70,6 +73,13 @@ export class SqliteInboxEngine {
         return s.get.get(query.vendor, query.messageId);
       case 'list':
         return s.list.all(query.state, query.afterSeq, query.limit);
+      case 'search': {
+        const { bind, values } = positionalBinds();
+        const text = searchStatement('*', query.filter, query.limit, query.after, query.now, bind);
+        return this.logStatement(text).all(...values);
+      }
+      case 'find':
+        return s.find.get(query.seq);
       case 'counts': {
         const counts: InboxCounts = { pending: 0, delivered: 0, skipped: 0, dead: 0 };
         for (const row of s.counts.all() as { state: MessageState; n: number }[]) {
@@ -101,9 +111,12 @@ export class SqliteInboxEngine {
             return 'replayed';
           }
         }
-        return write.rows.map((row) =>
-          s.insert.run({ ...row, now: write.now }).changes === 1 ? 'stored' : 'duplicate',
-        );
+        return write.rows.map((row) => {
+          if (s.insert.run({ ...row, now: write.now }).changes === 1) return 'stored';
+          // A vendor's re-send: counted in the same transaction as the rest of the webhook.
+          s.countDuplicate.run(row.vendor, row.messageId);
+          return 'duplicate';
+        });
       case 'claim':
         return this.claim(write.owner, write.limit, write.now + write.leaseMs, write.now);
       case 'renew': {
@@ -114,11 +127,18 @@ export class SqliteInboxEngine {
       case 'release':
         return this.endLease(write.lease, s.release.run(fence(write.lease)).changes);
       case 'checkpoint':
-        return s.checkpoint.run(write.checkpoint, write.now, fence(write.lease)).changes;
+        return s.checkpoint.run(write.checkpoint, write.incidentId, write.now, fence(write.lease))
+          .changes;
       case 'finish':
         return this.endLease(
           write.lease,
-          s.finish.run(write.state, write.checkpoint, write.now, fence(write.lease)).changes,
+          s.finish.run(
+            write.state,
+            write.checkpoint,
+            write.incidentId,
+            write.now,
+            fence(write.lease),
+          ).changes,
         );
       case 'retry':
         return this.endLease(
@@ -136,9 +156,25 @@ export class SqliteInboxEngine {
           vendor: write.vendor ?? null,
           now: write.now,
         }).changes;
+      case 'requeueSeqs':
+        return s.requeueSeqs.run({ seqs: JSON.stringify(write.seqs), now: write.now }).changes;
+      case 'requeueMatching': {
+        const { bind, values } = positionalBinds();
+        const text = requeueMatchingStatement(write.filter, write.now, bind);
+        return text ? this.logStatement(text).run(...values).changes : 0;
+      }
       case 'probe':
         return s.probe.run(write.now).changes;
     }
+  }
+
+  private logStatement(text: string): Database.Statement {
+    let statement = this.logStatements.get(text);
+    if (!statement) {
+      statement = this.db.prepare(text);
+      this.logStatements.set(text, statement);
+    }
+    return statement;
   }
 
   /**
@@ -236,11 +272,11 @@ function prepareStatements(db: Database.Database) {
        WHERE state = 'pending'`,
     ),
     checkpoint: db.prepare(
-      `UPDATE inbox_messages SET checkpoint = ?, updated_at = ? WHERE ${FENCE}`,
+      `UPDATE inbox_messages SET checkpoint = ?, incident_id = ?, updated_at = ? WHERE ${FENCE}`,
     ),
     finish: db.prepare(
-      `UPDATE inbox_messages SET state = ?, checkpoint = ?, last_error = NULL, updated_at = ?,
-       lease_owner = NULL, lease_expires_at = NULL WHERE ${FENCE}`,
+      `UPDATE inbox_messages SET state = ?, checkpoint = ?, incident_id = ?, last_error = NULL,
+       updated_at = ?, lease_owner = NULL, lease_expires_at = NULL WHERE ${FENCE}`,
     ),
     retry: db.prepare(
       `UPDATE inbox_messages SET attempts = ?, next_attempt_at = ?, last_error = ?, updated_at = ?,
@@ -250,7 +286,11 @@ function prepareStatements(db: Database.Database) {
       `UPDATE inbox_messages SET state = 'dead', attempts = ?, last_error = ?, updated_at = ?,
        lease_owner = NULL, lease_expires_at = NULL WHERE ${FENCE}`,
     ),
+    countDuplicate: db.prepare(
+      `UPDATE inbox_messages SET duplicates = duplicates + 1 WHERE vendor = ? AND message_id = ?`,
+    ),
     get: db.prepare(`SELECT * FROM inbox_messages WHERE vendor = ? AND message_id = ?`),
+    find: db.prepare(`SELECT * FROM inbox_messages WHERE seq = ?`),
     list: db.prepare(
       `SELECT * FROM inbox_messages WHERE state = ? AND seq > ? ORDER BY seq LIMIT ?`,
     ),
@@ -260,6 +300,11 @@ function prepareStatements(db: Database.Database) {
        updated_at = @now
        WHERE state = 'dead' AND (@seq IS NULL OR seq = @seq)
        AND (@vendor IS NULL OR vendor = @vendor)`,
+    ),
+    requeueSeqs: db.prepare(
+      `UPDATE inbox_messages SET state = 'pending', attempts = 0, next_attempt_at = @now,
+       updated_at = @now
+       WHERE state = 'dead' AND seq IN (SELECT value FROM json_each(@seqs))`,
     ),
     counts: db.prepare(`SELECT state, COUNT(*) AS n FROM inbox_messages GROUP BY state`),
     count: db.prepare(`SELECT COUNT(*) AS n FROM inbox_messages WHERE state = ?`),

@@ -1,4 +1,5 @@
 import type { SchemaMigration } from '../../../storage/schema-migration';
+import { MESSAGE_LOG_INDEXES } from '../message-log.indexes';
 
 /**
  * The SQLite inbox's schema, one migration per change; never edit one that has shipped, add the
@@ -53,5 +54,15 @@ CREATE TABLE sender_leases (
   expires_at INTEGER NOT NULL
 );
 `,
+  },
+  {
+    version: 3,
+    name: 'message log: duplicates, incident ids, search indexes',
+    sql: `
+ALTER TABLE inbox_messages ADD COLUMN duplicates INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE inbox_messages ADD COLUMN incident_id INTEGER;
+UPDATE inbox_messages SET incident_id = json_extract(checkpoint, '$.incidentId')
+  WHERE json_type(checkpoint, '$.incidentId') = 'integer';
+${MESSAGE_LOG_INDEXES}`,
   },
 ];

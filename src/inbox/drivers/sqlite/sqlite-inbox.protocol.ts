@@ -1,4 +1,4 @@
-import type { MessageState } from '../../inbox-store.port';
+import type { MessageFilter, MessagePosition, MessageState } from '../../inbox-store.port';
 
 /** What fences a delivery write: the message and the token its claim took. */
 export interface LeaseRef {
@@ -17,23 +17,40 @@ export type InboxWrite =
   | { op: 'claim'; owner: string; limit: number; leaseMs: number; now: number }
   | { op: 'renew'; lease: LeaseRef; expiresAt: number; now: number }
   | { op: 'release'; lease: LeaseRef; now: number }
-  | { op: 'checkpoint'; lease: LeaseRef; checkpoint: string; now: number }
+  | {
+      op: 'checkpoint';
+      lease: LeaseRef;
+      checkpoint: string;
+      incidentId: number | null;
+      now: number;
+    }
   | {
       op: 'finish';
       lease: LeaseRef;
       state: 'delivered' | 'skipped';
       checkpoint: string;
+      incidentId: number | null;
       now: number;
     }
   | { op: 'retry'; lease: LeaseRef; attempts: number; at: number; error: string; now: number }
   | { op: 'dead'; lease: LeaseRef; attempts: number; error: string; now: number }
   | { op: 'requeue'; seq?: number; vendor?: string; now: number }
+  | { op: 'requeueSeqs'; seqs: readonly number[]; now: number }
+  | { op: 'requeueMatching'; filter: MessageFilter; now: number }
   | { op: 'probe'; now: number };
 
 export type InboxQuery =
   | { op: 'nextDue' }
   | { op: 'get'; vendor: string; messageId: string }
   | { op: 'list'; state: MessageState; limit: number; afterSeq: number }
+  | {
+      op: 'search';
+      filter: MessageFilter;
+      limit: number;
+      after?: MessagePosition;
+      now: number;
+    }
+  | { op: 'find'; seq: number }
   | { op: 'counts' }
   | { op: 'count'; state: MessageState }
   | { op: 'pragma'; pragma: string };
@@ -53,6 +70,8 @@ export interface MessageRow {
   lease_owner: string | null;
   lease_token: number;
   lease_expires_at: number | null;
+  duplicates: number;
+  incident_id: number | null;
 }
 
 export type ThreadRequest =

@@ -11,6 +11,9 @@ import {
   type InboxStore,
   type Lease,
   LeaseLostError,
+  type LoggedMessage,
+  type MessageFilter,
+  type MessagePosition,
   type MessageState,
   type ReplayClaim,
   type StoredMessage,
@@ -130,7 +133,15 @@ export class SqliteInboxStore implements InboxStore {
   }
 
   async saveCheckpoint(lease: Lease, checkpoint: DeliveryCheckpoint): Promise<void> {
-    await this.fenced({ op: 'checkpoint', lease, checkpoint: JSON.stringify(checkpoint) }, lease);
+    await this.fenced(
+      {
+        op: 'checkpoint',
+        lease,
+        checkpoint: JSON.stringify(checkpoint),
+        incidentId: checkpoint.incidentId ?? null,
+      },
+      lease,
+    );
   }
 
   async markDelivered(
@@ -139,7 +150,13 @@ export class SqliteInboxStore implements InboxStore {
     checkpoint: DeliveryCheckpoint,
   ): Promise<void> {
     await this.fenced(
-      { op: 'finish', lease, state, checkpoint: JSON.stringify(checkpoint) },
+      {
+        op: 'finish',
+        lease,
+        state,
+        checkpoint: JSON.stringify(checkpoint),
+        incidentId: checkpoint.incidentId ?? null,
+      },
       lease,
     );
   }
@@ -162,9 +179,28 @@ export class SqliteInboxStore implements InboxStore {
     return rows.map(toStoredMessage);
   }
 
+  async search(
+    filter: MessageFilter,
+    limit: number,
+    after?: MessagePosition,
+  ): Promise<LoggedMessage[]> {
+    const rows = (await this.query({
+      op: 'search',
+      filter,
+      limit,
+      after,
+      now: this.now(),
+    })) as MessageRow[];
+    return rows.map(toLoggedMessage);
+  }
+
+  async find(seq: number): Promise<LoggedMessage | undefined> {
+    const row = (await this.query({ op: 'find', seq })) as MessageRow | undefined;
+    return row ? toLoggedMessage(row) : undefined;
+  }
+
   async requeueDead(which: DeadLetterSelection): Promise<number> {
-    const selection = 'seq' in which ? { seq: which.seq } : { vendor: which.vendor };
-    const requeued = (await this.write({ op: 'requeue', ...selection })) as number;
+    const requeued = (await this.write(requeueWrite(which))) as number;
     if (requeued > 0) this.wakes.wake();
     return requeued;
   }
@@ -267,6 +303,23 @@ function toLease(row: MessageRow): Lease {
     owner: row.lease_owner as string,
     token: row.lease_token,
     expiresAt: row.lease_expires_at as number,
+  };
+}
+
+function requeueWrite(which: DeadLetterSelection): DistributiveOmit<InboxWrite, 'now'> {
+  if ('seq' in which) return { op: 'requeue', seq: which.seq };
+  if ('seqs' in which) return { op: 'requeueSeqs', seqs: which.seqs };
+  if ('filter' in which) return { op: 'requeueMatching', filter: which.filter };
+  return { op: 'requeue', vendor: which.vendor };
+}
+
+function toLoggedMessage(row: MessageRow): LoggedMessage {
+  return {
+    ...toStoredMessage(row),
+    sender: row.sender,
+    duplicates: row.duplicates,
+    ...(row.incident_id === null ? {} : { incidentId: row.incident_id }),
+    ...(row.lease_expires_at === null ? {} : { leaseExpiresAt: row.lease_expires_at }),
   };
 }
 
