@@ -2,7 +2,12 @@ import type { EmulatorControl } from '../src/b2c/emulator/emulator-control';
 import type { RunningEmulator } from '../src/b2c/emulator/emulator';
 import { INBOX_STORE, type InboxStore, type StoredMessage } from '../src/inbox/inbox-store.port';
 import { SendStandInServer } from '../src/vendors/kit/send-stand-in.server';
-import { STAND_IN_REFUSED_NUMBER } from '../src/vendors/kit/send-stand-in';
+import { STAND_IN_HANGING_NUMBER, STAND_IN_REFUSED_NUMBER } from '../src/vendors/kit/send-stand-in';
+import {
+  CONVERSATION_STORE,
+  type ConversationStore,
+} from '../src/conversations/conversation-store.port';
+import { conformance as twilioKit } from '../src/vendors/twilio/fixtures/twilio.conformance';
 import { TWILIO_TEST_AUTH_TOKEN } from '../src/vendors/twilio/fixtures';
 import {
   twilioSendStandIn,
@@ -238,6 +243,128 @@ describe('SMS conversations (follow-ups into the open incident, agents’ respon
     const allowed = await control.addResponse(incidentId, 'Welcome back.');
     expect((await replySettled(gw, allowed)).state).toBe('delivered');
     expect(standIns.sent().map((s) => s.text)).toEqual(['Welcome back.']);
+  });
+
+  it('looks for an append whose answer was lost before sending it again', async () => {
+    // The settle delay outlasts B2C's slow PATCH, as the default (60 s) outlasts a real one.
+    const gw = await start({ B2C_TIMEOUT_MS: '400', B2C_SETTLE_DELAY_MS: '1500' });
+    const first = await text(gw, 'my power is out');
+    const incidentId = first.checkpoint.incidentId!;
+    // B2C applies the PATCH but answers after the gateway gave up waiting.
+    await control.addFault({
+      method: 'PATCH',
+      pathPattern: '^/incidents/\\d+$',
+      latencyMs: 1_000,
+      times: 1,
+    });
+    const second = await text(gw, 'still out');
+    expect(second.checkpoint.incidentId).toBe(incidentId);
+    expect((await customerEntries(incidentId)).map((t) => t.text)).toEqual([
+      'my power is out',
+      'still out',
+    ]);
+    const patches = (await control.requests()).filter((r) => r.method === 'PATCH');
+    expect(patches.map((r) => r.status)).toEqual([200]);
+  });
+
+  it('keeps MMS media in the thread of a follow-up', async () => {
+    const gw = await start();
+    const first = await text(gw, 'my power is out');
+    const sid = nextSid();
+    const media = 'https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1';
+    const response = await postSigned(
+      gw.url,
+      smsParams(sid, {
+        Body: 'photo of the meter',
+        From: CUSTOMER,
+        To: OUR_NUMBER,
+        NumMedia: '1',
+        MediaUrl0: media,
+        MediaContentType0: 'image/jpeg',
+      }),
+    );
+    expect(response.status).toBe(200);
+    const joined = await waitFor('the MMS delivered', async () => {
+      const stored = await inbox(gw).get('twilio', sid);
+      return stored?.state === 'delivered' ? stored : undefined;
+    });
+    expect(joined.checkpoint.incidentId).toBe(first.checkpoint.incidentId);
+    const entries = await customerEntries(first.checkpoint.incidentId!);
+    expect(entries[1].text).toBe(`photo of the meter\n${media}`);
+  });
+
+  it('dead-letters a send whose outcome is unknown, and does not send it again', async () => {
+    const gw = await start();
+    const first = await text(gw, 'call me', STAND_IN_HANGING_NUMBER);
+    const threadId = await control.addResponse(first.checkpoint.incidentId!, 'On my way.');
+    const reply = await waitFor(
+      'the reply dead-lettered',
+      async () => {
+        const stored = await inbox(gw).get('twilio', `reply-b2c-thread-${threadId}`);
+        return stored?.state === 'dead' ? stored : undefined;
+      },
+      40_000,
+    );
+    expect(reply.lastError).toMatchObject({ detail: { outcome: 'unknown' } });
+    expect(reply.checkpoint.sendAttemptedAt).toBeUndefined();
+    const sends = () =>
+      standIns.requests().filter((r) => r.vendor === 'twilio' && r.method === 'POST').length;
+    expect(sends()).toBe(1);
+    await waitFor('two more polls', async () => {
+      const polls = (await control.requests()).filter((r) => r.path === '/queryResults');
+      return polls.length >= 3 ? polls : undefined;
+    });
+    expect(sends()).toBe(1);
+  }, 60_000);
+
+  it('updates a sent reply from its delivery receipt, and tells the agent when it failed', async () => {
+    const gw = await start();
+    const first = await text(gw, 'my power is out');
+    const incidentId = first.checkpoint.incidentId!;
+    const threadId = await control.addResponse(incidentId, 'A crew is coming.');
+    const reply = await replySettled(gw, threadId);
+    const vendorMessageId = reply.checkpoint.sent!.vendorMessageId;
+    const store = gw.app.get<ConversationStore>(CONVERSATION_STORE);
+    expect(await store.getSent('twilio', vendorMessageId)).toMatchObject({
+      status: 'queued',
+      incidentId,
+    });
+    const receipt = await twilioKit.send!.receipt(
+      'receipt',
+      { vendorMessageId, from: OUR_NUMBER, to: CUSTOMER },
+      'failed',
+    );
+    const posted = await fetch(gw.url + receipt.path, {
+      method: 'POST',
+      headers: receipt.headers,
+      body: receipt.body,
+    });
+    expect(posted.status).toBe(200);
+    const sent = await waitFor('the receipt recorded', async () => {
+      const row = await store.getSent('twilio', vendorMessageId);
+      return row?.status === 'failed' ? row : undefined;
+    });
+    expect(sent.errorCode).toBe('30003');
+    const note = await waitFor('the agent’s Note', async () =>
+      (await notes(incidentId)).find((t) => t.text.includes('was not delivered')),
+    );
+    expect(note.text).toContain('30003');
+  });
+
+  it('refuses to start with replies on when a sending vendor lacks its send settings', async () => {
+    const env = gatewayEnv({
+      emulatorUrl: emulator.url,
+      twilioAuthToken: TWILIO_TEST_AUTH_TOKEN,
+      extra: { CONVERSATIONS_REPLIES: 'true', ...standIns.env([emulator.url]) },
+    });
+    await expect(startInProcessGateway(env)).rejects.toThrow(
+      /vendors\.twilio\.accountSid: is required to send replies/,
+    );
+    // A vendor without a send API is said at start, and the gateway runs.
+    const gw = await start({ VENDOR_TWILIO_VOICE__AUTH_TOKEN: 'voice-token', LOG_LEVEL: 'warn' });
+    expect(gw.logs.some((line) => /twilio-voice has no send API/.test(String(line.msg)))).toBe(
+      true,
+    );
   });
 
   (TEST_STORAGE_DRIVER === 'postgres' ? it : it.skip)(
