@@ -3,6 +3,7 @@ import type { PostgresDatabase } from '../../storage/postgres/postgres-database'
 import { systemClock, type FlowClock } from './flow-clock';
 import { gcraSendAt, gcraTiming, type GcraTiming } from './gcra';
 import { PausableFlowControl } from './pausable-flow-control';
+import { ServerClockOffset } from './server-clock-offset';
 
 /** Every process LISTENs here; the payload is the pause's end (epoch ms), a hint only. */
 export const B2C_PAUSE_CHANNEL = 'gateway_b2c_pause';
@@ -14,7 +15,7 @@ const ROW = 'b2c';
  * callers in any process get distinct turns. The schedule runs on the database server's clock,
  * read when the statement runs: a time read by the caller before a slow round trip (a busy pool,
  * a loaded host) would be in the past by then and hand out turns that all go at once. The caller
- * gets its wait relative to that clock, so the processes' clocks need not agree for the rate.
+ * maps its turn to its own clock (ServerClockOffset), so the processes' clocks need not agree.
  * An upsert: the row is recreated if it was lost (the table is UNLOGGED, see
  * postgres-migrations.ts). Also returns the shared pause, so a process that missed a
  * notification still learns of it on its next call.
@@ -51,6 +52,7 @@ export class PostgresB2cFlowControl extends PausableFlowControl {
   private readonly logger = new Logger('B2cFlowControl');
   private readonly timing: GcraTiming | undefined;
   private unlisten: (() => void) | undefined;
+  private readonly serverClock = new ServerClockOffset();
 
   private constructor(
     private readonly database: PostgresDatabase,
@@ -85,10 +87,14 @@ export class PostgresB2cFlowControl extends PausableFlowControl {
     if (!this.timing) return this.clock.now();
     const { rows } = await this.database.query<FlowRow>(RESERVE, [ROW, this.timing.intervalMs]);
     const [row] = rows;
+    const arrivedAt = this.clock.now();
     this.notePause(Number(row.paused_until));
     const serverNow = Number(row.server_now);
-    const waitMs = gcraSendAt(this.timing, serverNow, Number(row.next_slot_at)) - serverNow;
-    return this.clock.now() + waitMs;
+    this.serverClock.note(arrivedAt, serverNow);
+    const sendAt = gcraSendAt(this.timing, serverNow, Number(row.next_slot_at));
+    // The turn on this clock as the fastest recent answer maps it, not as this answer's delay
+    // would: a slow answer must not move its turn later, next to the turns after it.
+    return this.serverClock.toLocal(sendAt) ?? arrivedAt + (sendAt - serverNow);
   }
 
   protected async sharePause(untilMs: number): Promise<void> {
