@@ -15,6 +15,7 @@ import {
 } from '../src/vendors/twilio/fixtures/twilio-send.stand-in';
 import { gatewayEnv, TEST_B2C_PASSWORD, TEST_B2C_USERNAME } from './support/gateway-env';
 import { nextSid, postSigned, smsParams, startTestEmulator } from './support/gateway-fixture';
+import { runGatewayUntilExit } from './support/gateway-process';
 import { startInProcessGateway, type InProcessGateway } from './support/in-process-gateway';
 import { createTlsIdentity } from './support/test-pki';
 import { TEST_STORAGE_DRIVER } from './support/test-storage';
@@ -357,9 +358,10 @@ describe('SMS conversations (follow-ups into the open incident, agents’ respon
       twilioAuthToken: TWILIO_TEST_AUTH_TOKEN,
       extra: { CONVERSATIONS_REPLIES: 'true', ...standIns.env([emulator.url]) },
     });
-    await expect(startInProcessGateway(env)).rejects.toThrow(
-      /vendors\.twilio\.accountSid: is required to send replies/,
-    );
+    // A real process: a start refused half-way leaves nothing running, as main.ts exits.
+    const refused = await runGatewayUntilExit(env);
+    expect(refused.code).toBe(1);
+    expect(refused.output).toMatch(/vendors\.twilio\.accountSid: is required to send replies/);
     // A vendor without a send API is said at start, and the gateway runs.
     const gw = await start({ VENDOR_TWILIO_VOICE__AUTH_TOKEN: 'voice-token', LOG_LEVEL: 'warn' });
     expect(gw.logs.some((line) => /twilio-voice has no send API/.test(String(line.msg)))).toBe(
