@@ -173,14 +173,18 @@ export class B2cClient {
       .sort((a, b) => b - a);
   }
 
-  async incidentThreadTexts(incidentId: number): Promise<string[]> {
+  /**
+   * Whether one of the incident's threads starts with `firstLine` (a message's marker): how an
+   * attempt recognizes what an earlier one made but never recorded.
+   */
+  async hasThreadStartingWith(incidentId: number, firstLine: string): Promise<boolean> {
     const threads = await this.request<{ items?: Thread[] }>({
       method: 'GET',
       url: `incidents/${roqlInteger(incidentId)}/threads`,
       params: { expand: 'all' },
     });
-    return (threads.items ?? []).flatMap((thread) =>
-      typeof thread.text === 'string' ? [thread.text] : [],
+    return (threads.items ?? []).some(
+      (thread) => typeof thread.text === 'string' && thread.text.split('\n', 1)[0] === firstLine,
     );
   }
 

@@ -8,6 +8,7 @@ import {
   type SaveCheckpoint,
 } from '../inbox/message-sink.port';
 import { B2cClient } from './b2c-client';
+import { assertSettled } from './settle-delay';
 import { customerEntry, incidentNote, incidentSubject, messageMarker } from './incident-content';
 import { E164 } from '../vendors/phone-number';
 
@@ -38,16 +39,14 @@ export class IncidentService implements MessageSink {
     const contactId = checkpoint.contactId as number;
 
     if (checkpoint.incidentAttemptedAt !== undefined) {
-      // A create whose answer was lost may still be running at B2C. The settle delay is also
-      // honoured across a restart, so a quick restart does not look too early and create twice.
-      const settledAt = checkpoint.incidentAttemptedAt + this.config.b2c.settleDelayMs;
-      if (Date.now() < settledAt) {
-        throw new DeliveryError('an earlier incident create may still be under way at B2C', {
-          retryable: true,
-          detail: { incidentAttemptedAt: checkpoint.incidentAttemptedAt },
-          notBeforeMs: settledAt - Date.now(),
-        });
-      }
+      assertSettled(
+        checkpoint.incidentAttemptedAt,
+        this.config.b2c.settleDelayMs,
+        'incident create',
+        {
+          incidentAttemptedAt: checkpoint.incidentAttemptedAt,
+        },
+      );
       const earlier = await this.findEarlierIncident(
         stored,
         contactId,
@@ -108,8 +107,7 @@ export class IncidentService implements MessageSink {
     // The window reaches back before the first attempt to allow for B2C's clock being behind ours.
     const since = attemptedAt - this.config.b2c.recoveryWindowMs;
     for (const incidentId of await this.client.findIncidentIds(contactId, since)) {
-      const texts = await this.client.incidentThreadTexts(incidentId);
-      if (texts.some((text) => text.split('\n', 1)[0] === marker)) return incidentId;
+      if (await this.client.hasThreadStartingWith(incidentId, marker)) return incidentId;
     }
     return undefined;
   }

@@ -28,9 +28,11 @@ export class AgentNotes {
       await save(next);
       return next;
     };
-    if (state?.attemptedAt !== undefined) {
-      const texts = await this.client.incidentThreadTexts(note.incidentId);
-      if (texts.some((text) => text.split('\n', 1)[0] === marker)) return done(state.attemptedAt);
+    if (
+      state?.attemptedAt !== undefined &&
+      (await this.client.hasThreadStartingWith(note.incidentId, marker))
+    ) {
+      return done(state.attemptedAt);
     }
     const attemptedAt = Date.now();
     checkpoint = withNote(checkpoint, note.purpose, { attemptedAt });

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { B2cClient, type IncidentState } from '../b2c/b2c-client';
 import { customerEntry, incidentNote, messageMarker } from '../b2c/incident-content';
+import { assertSettled } from '../b2c/settle-delay';
 import { GatewayConfig } from '../config/gateway-config';
 import type { DeliveryCheckpoint, StoredMessage } from '../inbox/inbox-store.port';
 import { DeliveryError, type SaveCheckpoint } from '../inbox/message-sink.port';
@@ -46,17 +47,11 @@ export class FollowUps {
     if (incidentId === null || incidentId === undefined) return checkpoint;
 
     if (checkpoint.appendAttemptedAt !== undefined) {
-      const settledAt = checkpoint.appendAttemptedAt + this.config.b2c.settleDelayMs;
-      if (Date.now() < settledAt) {
-        throw new DeliveryError('an earlier thread append may still be under way at B2C', {
-          retryable: true,
-          detail: { incidentId, appendAttemptedAt: checkpoint.appendAttemptedAt },
-          notBeforeMs: settledAt - Date.now(),
-        });
-      }
-      const marker = messageMarker(stored.message);
-      const texts = await this.client.incidentThreadTexts(incidentId);
-      if (texts.some((text) => text.split('\n', 1)[0] === marker)) {
+      assertSettled(checkpoint.appendAttemptedAt, this.config.b2c.settleDelayMs, 'thread append', {
+        incidentId,
+        appendAttemptedAt: checkpoint.appendAttemptedAt,
+      });
+      if (await this.client.hasThreadStartingWith(incidentId, messageMarker(stored.message))) {
         return this.joined(checkpoint, incidentId, save);
       }
     } else {
