@@ -4,6 +4,7 @@ import type { AxiosRequestConfig } from 'axios';
 import { firstValueFrom } from 'rxjs';
 import { GatewayConfig } from '../config/gateway-config';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
+import { type B2cCall, B2cCallEvents } from './b2c-call-events';
 import { B2cError, throttlePauseMs, toB2cError } from './b2c-error';
 import { B2C_FLOW_CONTROL, type B2cFlowControl } from './flow-control/b2c-flow-control.port';
 import { phoneNumberCondition, roqlDateTime, roqlInteger } from './roql';
@@ -99,6 +100,7 @@ export class B2cClient {
     @Inject(B2C_FLOW_CONTROL) private readonly flow: B2cFlowControl,
     // Optional: a client built without MetricsModule still calls B2C, uncounted.
     @Optional() private readonly metrics?: GatewayMetrics,
+    @Optional() private readonly calls?: B2cCallEvents,
   ) {
     this.settleMs = config.b2c.settleDelayMs;
   }
@@ -285,27 +287,31 @@ export class B2cClient {
    */
   private async request<T>(config: AxiosRequestConfig): Promise<T> {
     await this.flow.acquire();
+    const method = config.method ?? 'GET';
+    const path = `/${config.url ?? ''}`;
+    const startedAt = Date.now();
+    const told = (status?: number, errorCode?: string): void =>
+      this.tell({ method, path, startedAt, durationMs: Date.now() - startedAt, status, errorCode });
     try {
       const response = await firstValueFrom(this.http.request<T>(config));
-      this.metrics?.b2cAnswered(config.method ?? 'GET', response.status);
+      this.metrics?.b2cAnswered(method, response.status);
+      told(response.status);
       return response.data;
     } catch (error) {
-      const failure = toB2cError(
-        error,
-        config.method ?? 'GET',
-        `/${config.url ?? ''}`,
-        this.settleMs,
-      );
+      const failure = toB2cError(error, method, path, this.settleMs);
       const { status, errorCode } = failure.failure.detail ?? {};
-      this.metrics?.b2cAnswered(
-        config.method ?? 'GET',
-        typeof status === 'number' ? status : undefined,
-        typeof errorCode === 'string' ? errorCode : undefined,
-      );
+      const answered = typeof status === 'number' ? status : undefined;
+      const code = typeof errorCode === 'string' ? errorCode : undefined;
+      this.metrics?.b2cAnswered(method, answered, code);
+      told(answered, code);
       const pauseMs = throttlePauseMs(failure);
       if (pauseMs !== undefined) await this.pauseEveryone(pauseMs);
       throw failure;
     }
+  }
+
+  private tell(call: B2cCall): void {
+    this.calls?.emit({ ...call, method: call.method.toUpperCase() });
   }
 
   /**

@@ -7,6 +7,7 @@ import { GatewayConfig } from '../config/gateway-config';
 import { DELIVERY_PAUSE } from '../inbox/delivery-worker';
 import { StorageModule } from '../storage/storage.module';
 import { b2cAuthInstaller, b2cAuthProvider } from './auth/b2c-auth.provider';
+import { B2cCallEvents } from './b2c-call-events';
 import { B2cClient } from './b2c-client';
 import { B2C_CONNECTION, b2cConnectionProvider, type B2cConnection } from './b2c-connection';
 import { B2C_FLOW_CONTROL, type B2cFlowControl } from './flow-control/b2c-flow-control.port';
@@ -69,6 +70,7 @@ const b2cOutboundGuardInstaller: Provider = {
   ],
   providers: [
     B2cClient,
+    B2cCallEvents,
     IncidentService,
     b2cOutboundGuardInstaller,
     b2cAuthProvider,
@@ -77,7 +79,7 @@ const b2cOutboundGuardInstaller: Provider = {
     // The worker starts no delivery while B2C's pause lasts, whichever process learnt of it.
     { provide: DELIVERY_PAUSE, useExisting: B2C_FLOW_CONTROL },
   ],
-  exports: [IncidentService, B2cClient, B2C_FLOW_CONTROL, DELIVERY_PAUSE],
+  exports: [IncidentService, B2cClient, B2cCallEvents, B2C_FLOW_CONTROL, DELIVERY_PAUSE],
 })
 export class B2cModule implements OnApplicationShutdown {
   constructor(@Inject(B2C_FLOW_CONTROL) private readonly flow: B2cFlowControl) {}

@@ -12,6 +12,7 @@ import { INSTANCE_ID } from '../common/problem/reference-id';
 import { GatewayConfig } from '../config/gateway-config';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { retryDelayMs } from './backoff';
+import { DELIVERY_TRACER, type DeliveryTracer } from './delivery-tracer.port';
 import {
   type ClaimedMessage,
   INBOX_STORE,
@@ -120,6 +121,7 @@ export class DeliveryWorker
     @Optional() private readonly metrics?: GatewayMetrics,
     @Optional() @Inject(DELIVERY_PAUSE) private readonly sharedPause?: DeliveryPause,
     @Optional() @Inject(WORKER_CLOCK) private readonly clock: WorkerClock = Date,
+    @Optional() @Inject(DELIVERY_TRACER) private readonly tracer?: DeliveryTracer,
   ) {}
 
   get isRunning(): boolean {
@@ -242,7 +244,8 @@ export class DeliveryWorker
       renewal: setInterval(() => void this.renew(delivery), Math.max(1, Math.floor(leaseMs / 3))),
       done: Promise.resolve(),
     };
-    delivery.done = this.attempt(claimed, delivery).finally(() => {
+    const run = (): Promise<void> => this.attempt(claimed, delivery);
+    delivery.done = (this.tracer ? this.tracer.trace(claimed, run) : run()).finally(() => {
       clearInterval(delivery.renewal);
       this.deliveries.delete(claimed.seq);
       this.notify();

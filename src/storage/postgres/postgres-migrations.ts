@@ -1,4 +1,7 @@
+import { ALERT_TABLES } from '../../alerts/drivers/alert.tables';
 import { CONVERSATION_TABLES } from '../../conversations/drivers/conversation-tables';
+import { DELIVERY_CONTROL_TABLES } from '../../delivery-control/drivers/delivery-control.tables';
+import { ATTEMPT_HISTORY_TABLES_POSTGRES } from '../../inbox/drivers/attempt-history.tables';
 import { MESSAGE_LOG_INDEXES } from '../../inbox/drivers/message-log.indexes';
 import type { SchemaMigration } from '../schema-migration';
 
@@ -78,5 +81,20 @@ UPDATE inbox_messages SET incident_id = (checkpoint::jsonb ->> 'incidentId')::bi
   WHERE checkpoint LIKE '%"incidentId"%'
     AND jsonb_typeof(checkpoint::jsonb -> 'incidentId') = 'number';
 ${MESSAGE_LOG_INDEXES}`,
+  },
+  {
+    version: 4,
+    name: 'attempt history: every delivery attempt and its B2C calls, bounded per message',
+    sql: ATTEMPT_HISTORY_TABLES_POSTGRES,
+  },
+  {
+    version: 5,
+    name: 'delivery control: the admin pause, shared by every process',
+    sql: DELIVERY_CONTROL_TABLES,
+  },
+  {
+    version: 6,
+    name: 'alerts: each condition raised once, and who sends them',
+    sql: ALERT_TABLES,
   },
 ];

@@ -1,4 +1,5 @@
 import type { SchemaMigration } from '../../../storage/schema-migration';
+import { ATTEMPT_HISTORY_TABLES_SQLITE } from '../attempt-history.tables';
 import { MESSAGE_LOG_INDEXES } from '../message-log.indexes';
 
 /**
@@ -64,5 +65,10 @@ ALTER TABLE inbox_messages ADD COLUMN incident_id INTEGER;
 UPDATE inbox_messages SET incident_id = json_extract(checkpoint, '$.incidentId')
   WHERE json_type(checkpoint, '$.incidentId') = 'integer';
 ${MESSAGE_LOG_INDEXES}`,
+  },
+  {
+    version: 4,
+    name: 'attempt history: every delivery attempt and its B2C calls, bounded per message',
+    sql: ATTEMPT_HISTORY_TABLES_SQLITE,
   },
 ];

@@ -1,0 +1,2 @@
+/** Alert state tables (PostgreSQL migration 6). TO BE FILLED. */
+export const ALERT_TABLES = `SELECT 1;`;

@@ -1,0 +1,2 @@
+/** Delivery control tables (PostgreSQL migration 5). TO BE FILLED. */
+export const DELIVERY_CONTROL_TABLES = `SELECT 1;`;
