@@ -21,6 +21,22 @@ export default tseslint.config(
     },
   },
   {
+    // The admin console's browser modules: plain ES modules served as they are, not type-checked.
+    files: ['src/admin-console/ui/assets/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      sourceType: 'module',
+      // The browser globals they use (listed: the `globals` package is no dependency of ours).
+      globals: Object.fromEntries(
+        [
+          ...['window', 'document', 'location', 'fetch', 'URLSearchParams', 'FormData', 'Node'],
+          ...['Intl', 'setTimeout', 'clearTimeout'],
+        ].map((name) => [name, 'readonly']),
+      ),
+    },
+  },
+  {
     files: ['**/*.spec.ts', 'test/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',

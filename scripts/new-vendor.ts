@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { format, resolveConfig } from 'prettier';
+import { VENDOR_NAME_RULE } from '../src/vendors/vendor-name';
+import { scaffoldName } from './scaffold-name';
 
 /**
  * `npm run new:vendor -- <name>`: writes `src/vendors/<name>/` from scripts/vendor-template/, a
@@ -12,7 +14,6 @@ import { format, resolveConfig } from 'prettier';
  * `vendor-template/send/` and the `// @send-begin` ... `// @send-else` ... `// @send-end` blocks
  * of the others. Without it those blocks take their `@send-else` part, if any.
  */
-const NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const TEMPLATE_DIR = join(__dirname, 'vendor-template');
 const VENDORS_DIR = join(__dirname, '..', 'src', 'vendors');
 
@@ -66,11 +67,9 @@ function templateFiles(dir: string): string[] {
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const send = args.includes('--send');
-  const name = args.find((arg) => !arg.startsWith('--'));
-  if (!name || !NAME.test(name)) {
-    console.error(
-      'usage: npm run new:vendor -- <name> [--send]   (lower-case words joined by "-")',
-    );
+  const name = scaffoldName(args);
+  if (name === undefined) {
+    console.error(`usage: npm run new:vendor -- <name> [--send]   (${VENDOR_NAME_RULE})`);
     process.exit(2);
   }
   const target = join(VENDORS_DIR, name);

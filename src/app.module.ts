@@ -1,18 +1,23 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AdminModule } from './admin/admin.module';
+import { AdminConsoleUiModule } from './admin-console/ui/admin-console-ui.module';
+import { AdminSessionModule } from './admin-console/session/admin-session.module';
 import { AdminMessagesModule } from './admin-messages/admin-messages.module';
+import { AlertsModule } from './alerts/alerts.module';
 import { InboundAllowGuard } from './allowlist/inbound/inbound-allow.guard';
 import { AllowlistModule } from './allowlist/allowlist.module';
 import { ProblemModule } from './common/problem/problem.module';
 import { GatewayConfigModule, type PreparedConfiguration } from './config/config.module';
 import { ReplyPollerModule } from './conversations/reply-poller.module';
 import { DeadLettersModule } from './dead-letters/dead-letters.module';
+import { DeliveryAdminModule } from './delivery-control/delivery-admin.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { OpenApiModule } from './openapi/openapi.module';
 import { SecretsModule } from './secrets/secrets.module';
 import { StorageModule } from './storage/storage.module';
+import { TracingModule } from './tracing/tracing.module';
 import { VendorsModule } from './vendors/vendors.module';
 
 @Module({})
@@ -31,8 +36,13 @@ export class AppModule {
         ReplyPollerModule,
         HealthModule,
         DeadLettersModule,
+        AlertsModule,
         AdminMessagesModule,
+        DeliveryAdminModule,
         MetricsModule,
+        TracingModule.forRoot(configuration.config),
+        AdminConsoleUiModule,
+        AdminSessionModule,
         // Describes the whole application (/admin/api-docs).
         OpenApiModule,
       ],

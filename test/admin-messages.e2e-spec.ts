@@ -195,6 +195,8 @@ describe('admin message log', () => {
         receivedAt: expect.any(String),
       },
       raw: expect.objectContaining({ MessageSid: delivered, Body: 'My order has not arrived' }),
+      // One attempt, delivered (test/attempt-history.e2e-spec.ts looks at it closely).
+      history: [expect.objectContaining({ kind: 'attempt', attempt: 1, outcome: 'delivered' })],
     });
     const incidents = await gw.control.incidents();
     expect(incidents.map((incident) => incident.id)).toContain(item.incidentId);

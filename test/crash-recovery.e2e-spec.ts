@@ -63,6 +63,7 @@ describe('SIGKILL between the acknowledgement and the delivery', () => {
     expect(await first.kill('SIGKILL')).toBeNull();
 
     const second = await startGatewayProcess(env, port);
+    let incidentId: number;
     try {
       const incident = await waitFor(
         'the incident after the restart',
@@ -76,6 +77,7 @@ describe('SIGKILL between the acknowledgement and the delivery', () => {
         },
         20_000,
       );
+      incidentId = incident.id;
       if (awaitPath) {
         await waitFor(
           `the restarted gateway to call ${awaitPath}`,
@@ -84,20 +86,28 @@ describe('SIGKILL between the acknowledgement and the delivery', () => {
           20_000,
         );
       }
-      // Let the restarted gateway finish whatever it would still do, then count.
       await waitFor('the restarted gateway to go idle', async () => {
         const requests = await control.requests();
         return requests.every((r) => r.status !== null) ? true : undefined;
       });
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-      const incidents = await control.incidents();
-      expect(incidents).toHaveLength(1);
-      expect(incidents[0].id).toBe(incident.id);
-      expect(await control.contacts()).toHaveLength(1);
-      return { requests: await control.requests(), env };
     } finally {
+      // A graceful stop lets a delivery under way finish and record itself.
       await second.kill('SIGTERM');
     }
+    // Once the process is gone nothing more reaches B2C, and its inbox says whether anything
+    // was left to do: the message delivered, nothing pending. Only then are B2C's records counted.
+    const inbox = await openInboxOf(env);
+    try {
+      expect((await inbox.store.get('twilio', messageSid))?.state).toBe('delivered');
+      expect(await inbox.store.count('pending')).toBe(0);
+    } finally {
+      await inbox.close();
+    }
+    const incidents = await control.incidents();
+    expect(incidents).toHaveLength(1);
+    expect(incidents[0].id).toBe(incidentId);
+    expect(await control.contacts()).toHaveLength(1);
+    return { requests: await control.requests(), env };
   }
 
   /** The checkpoint the gateway stored for a message, read once no gateway holds the inbox. */

@@ -10,7 +10,7 @@ import {
   startGatewayWithEmulator,
   type GatewayWithEmulator,
 } from './support/gateway-fixture';
-import { sleep } from './support/wait-for';
+import { afterWorkerTurn } from './support/worker-turn';
 
 /** B2C misbehaving in the ways Oracle documents, with the gateway retrying against the real emulator. */
 describe('delivery when B2C throttles, fails or refuses', () => {
@@ -118,7 +118,10 @@ describe('delivery when B2C throttles, fails or refuses', () => {
       retryable: false,
       detail: { status: 400, errorCode: 'OSC-CREST-00003', detail: 'subject: field is not valid' },
     });
-    await sleep(500);
+    // A retry would be claimed by the next whole worker turn: the message must still be dead,
+    // with its one attempt, once that turn is over.
+    await afterWorkerTurn(gw.app);
+    expect(await store().get('twilio', messageSid)).toMatchObject({ state: 'dead', attempts: 1 });
     expect((await gw.control.requests()).filter((r) => r.path === '/incidents')).toHaveLength(1);
     expect(await gw.control.incidents()).toHaveLength(0);
     // Kept, not deleted.

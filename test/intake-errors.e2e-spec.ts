@@ -1,9 +1,9 @@
-import { SqliteInboxStore } from '../src/inbox/drivers/sqlite/sqlite-inbox.store';
 import { decodeReferenceId } from '../src/common/problem/reference-id';
 import { INBOX_STORE, type InboxStore } from '../src/inbox/inbox-store.port';
 import { signedTwilioRequest, TWILIO_TEST_AUTH_TOKEN } from '../src/vendors/twilio/fixtures';
 import { TEST_PUBLIC_BASE_URL } from './support/gateway-env';
 import { TEST_STORAGE_DRIVER } from './support/test-storage';
+import { whileDiskRefusesWrites } from './support/sqlite-disk-fault';
 import {
   nextSid,
   postSigned,
@@ -194,10 +194,7 @@ describe('intake refusals', () => {
   onSqlite(
     'answers 503 with Retry-After, never 200, when the store cannot commit, and recovers',
     async () => {
-      // The inbox connection refusing writes stands for a full or failing disk.
-      const inbox = store() as SqliteInboxStore;
-      await inbox.pragma('query_only = ON');
-      try {
+      await whileDiskRefusesWrites(store(), async () => {
         const messageSid = nextSid();
         const response = await postSigned(gw.url, smsParams(messageSid));
         expect(response.status).toBe(503);
@@ -208,9 +205,7 @@ describe('intake refusals', () => {
         const ready = await fetch(`${gw.url}/health/ready`);
         expect(ready.status).toBe(503);
         expect(await ready.json()).toEqual({ status: 'down' });
-      } finally {
-        await inbox.pragma('query_only = OFF');
-      }
+      });
       const messageSid = nextSid();
       expect((await postSigned(gw.url, smsParams(messageSid))).status).toBe(200);
       expect((await fetch(`${gw.url}/health/ready`)).status).toBe(200);

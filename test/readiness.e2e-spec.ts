@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { EmulatorControl } from '../src/b2c/emulator/emulator-control';
 import { startEmulator, type RunningEmulator } from '../src/b2c/emulator/emulator';
 import { B2C_CHECK_CACHE_MS } from '../src/health/readiness.constants';
-import { INBOX_STORE } from '../src/inbox/inbox-store.port';
-import type { SqliteInboxStore } from '../src/inbox/drivers/sqlite/sqlite-inbox.store';
+import { INBOX_STORE, type InboxStore } from '../src/inbox/inbox-store.port';
 import { TWILIO_TEST_AUTH_TOKEN } from '../src/vendors/twilio/fixtures';
 import { allowOutbound } from './support/allow-outbound';
 import { TEST_STORAGE_DRIVER } from './support/test-storage';
@@ -14,6 +13,7 @@ import { gatewayEnv, TEST_B2C_PASSWORD, TEST_B2C_USERNAME } from './support/gate
 import { nextSid, postSigned, smsParams } from './support/gateway-fixture';
 import { startInProcessGateway, type InProcessGateway } from './support/in-process-gateway';
 import { sleep, waitFor } from './support/wait-for';
+import { whileDiskRefusesWrites } from './support/sqlite-disk-fault';
 
 jest.setTimeout(90_000);
 
@@ -161,16 +161,29 @@ describe('readiness (real gateway, real B2C emulator, real SQLite inbox)', () =>
     }
   });
 
+  it('answers the details at /admin/health to admins only (the console reads them there)', async () => {
+    await untilStatus('ok');
+    const details = await ready(`Bearer ${ADMIN_TOKEN}`, '/admin/health');
+    expect(details.status).toBe(200);
+    expect(details.cacheControl).toBe('no-store');
+    expect(details.body).toMatchObject({
+      status: 'ok',
+      checks: { store: { state: 'up' }, b2c: { state: 'up', critical: false } },
+      inbox: { pending: 0, dead: 0 },
+    });
+    const anonymous = await ready(undefined, '/admin/health');
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.text).not.toContain('checks');
+    expect((await ready('Bearer wrong', '/admin/health')).status).toBe(401);
+  });
+
   // A read-only SQLite connection stands for the failing disk; on PostgreSQL readiness is
   // tested with the database taken away (test/postgres-outage.e2e-spec.ts).
   const onSqlite = TEST_STORAGE_DRIVER === 'sqlite' ? it : it.skip;
   onSqlite(
     'is not ready (503) while the store cannot commit, and ready again once it can',
     async () => {
-      // The inbox connection refusing writes stands for a full or failing disk.
-      const inbox = gateway.app.get<SqliteInboxStore>(INBOX_STORE);
-      await inbox.pragma('query_only = ON');
-      try {
+      await whileDiskRefusesWrites(gateway.app.get<InboxStore>(INBOX_STORE), async () => {
         const anonymous = await ready();
         expect(anonymous.status).toBe(503);
         expect(anonymous.body).toEqual({ status: 'down' });
@@ -197,9 +210,7 @@ describe('readiness (real gateway, real B2C emulator, real SQLite inbox)', () =>
         });
         // Vendors are refused too, so they retry instead of losing the message.
         expect((await postSigned(gateway.url, smsParams(nextSid()))).status).toBe(503);
-      } finally {
-        await inbox.pragma('query_only = OFF');
-      }
+      });
       const recovered = await asAdmin();
       expect(recovered.status).toBe(200);
       expect(recovered.body).toMatchObject({

@@ -90,7 +90,7 @@ describe('start-up', () => {
     }
   });
 
-  it('runs with embedded defaults: emulator, generated Twilio token, webhook to incident', async () => {
+  it('runs with embedded defaults: emulator, generated Twilio and admin tokens, webhook to incident', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'embedded-'));
     const emulatorPort = await freePort();
     const port = await freePort();
@@ -107,6 +107,16 @@ describe('start-up', () => {
       );
       expect(gateway.output()).not.toContain(credentials.twilioAuthToken);
       expect(gateway.output()).not.toContain(credentials.emulatorPassword);
+      expect(gateway.output()).not.toContain(credentials.adminToken);
+      // The console opens with the generated admin token, and with nothing else.
+      const signIn = (token: string) =>
+        fetch(`${gateway.url}/admin/session`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ token }),
+        });
+      expect((await signIn(credentials.adminToken)).status).toBe(200);
+      expect((await signIn(credentials.twilioAuthToken)).status).toBe(401);
 
       const response = await postSigned(gateway.url, smsParams('SMembedded000000000000000000001'), {
         authToken: credentials.twilioAuthToken,

@@ -142,8 +142,19 @@ describe.each(folders.map((folder) => [folder.folder, folder] as const))(
         await expectRejected({ ...delivery, body: body.replace(id, alter(id)) }, id);
       });
     } else {
-      it(`leaves the body unsigned, as declared: ${kit.covers.body}`, () => {
-        expect(kit.covers.body).toMatch(/\w{3,}/);
+      const reason = kit.covers.body;
+      // Declared unsigned: the same tampering is then accepted. Should the scheme sign the body
+      // after all, the declaration is wrong and this fails.
+      it(`accepts a delivery whose body was changed, the body being unsigned: ${reason}`, async () => {
+        expect(reason).toMatch(/\w{3,}/);
+        const id = newId();
+        const changed = alter(id);
+        const delivery = await kit.deliver(id);
+        const body = delivery.body.toString();
+        expect(body).toContain(id);
+        kit.expectAck(await send({ ...delivery, body: body.split(id).join(changed) }));
+        expect(await storedCount(changed)).toBe(kit.messageIds(changed).length);
+        expect(await storedCount(id)).toBe(0);
       });
     }
 
@@ -155,8 +166,15 @@ describe.each(folders.map((folder) => [folder.folder, folder] as const))(
         await expectRejected({ ...delivery, path }, id);
       });
     } else {
-      it(`leaves the URL unsigned, as declared: ${kit.covers.url}`, () => {
-        expect(kit.covers.url).toMatch(/\w{3,}/);
+      const reason = kit.covers.url;
+      // Declared unsigned: the same tampering is then accepted, and the messages stored.
+      it(`accepts a delivery sent to a changed URL, the URL being unsigned: ${reason}`, async () => {
+        expect(reason).toMatch(/\w{3,}/);
+        const id = newId();
+        const delivery = await kit.deliver(id);
+        const path = `${delivery.path}${delivery.path.includes('?') ? '&' : '?'}tampered=1`;
+        kit.expectAck(await send({ ...delivery, path }));
+        expect(await storedCount(id)).toBe(kit.messageIds(id).length);
       });
     }
 

@@ -8,7 +8,8 @@ import {
   WEBHOOK_PATH,
   type GatewayWithEmulator,
 } from './support/gateway-fixture';
-import { sleep, waitFor } from './support/wait-for';
+import { waitFor } from './support/wait-for';
+import { afterWorkerTurn } from './support/worker-turn';
 
 const TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
 
@@ -178,8 +179,10 @@ describe('signed Twilio webhook → B2C incident (real HTTP, real emulator)', ()
       expect(await response.text()).toBe(TWIML);
     }
     await delivered(messageSid);
-    // Give a wrongly re-queued duplicate the time to show up before counting.
-    await sleep(300);
+    // A wrongly queued duplicate is claimed by the next whole worker turn and stays pending
+    // until its delivery ends: none may be pending once that turn is over.
+    await afterWorkerTurn(gw.app);
+    expect(await store().count('pending')).toBe(0);
     expect(await incidentsWithMarker(messageSid)).toHaveLength(1);
     expect((await gw.control.requests()).filter((r) => r.path === '/incidents')).toHaveLength(1);
   });
@@ -209,7 +212,9 @@ describe('signed Twilio webhook → B2C incident (real HTTP, real emulator)', ()
     });
     expect(typeof problem.requestId).toBe('string');
     expect(await store().get('twilio', messageSid)).toBeUndefined();
-    await sleep(100);
+    // Nothing was stored, so a worker turn after the answer finds nothing to send.
+    await afterWorkerTurn(gw.app);
+    expect(await store().count('pending')).toBe(0);
     expect(await gw.control.requests()).toEqual([]);
   });
 

@@ -9,12 +9,16 @@ import {
   Req,
   UseGuards,
 } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type { AdminPrincipal } from '../admin/admin-principal';
 import { AdminGuard } from '../admin/admin.guard';
 import { GatewayError, ProblemCode } from '../common/problem/gateway-error';
 import { adminQueryPipe } from '../dead-letters/admin-validation.pipe';
+import { ADMIN_SECURITY } from '../openapi/openapi-document';
+import { ADMIN_PROBLEMS, ApiProblemResponses } from '../openapi/problem-responses.decorator';
 import { jsonObjectBody } from './json-body';
+import { MessageDetailSchema } from './message-detail.openapi';
 import { MessageSearchQuery } from './message-filter.fields';
 import { type MessagePage, MessageLogService } from './message-log.service';
 import type { MessageDetail } from './message-log.view';
@@ -39,6 +43,8 @@ const idPipe: PipeTransform<string, number> = {
  * `/admin/messages`: every message the gateway accepted, what became of it, and replaying the
  * dead ones. Admins only: messages hold the vendors' payloads and customers' numbers.
  */
+@ApiTags('admin')
+@ApiBearerAuth(ADMIN_SECURITY)
 @Controller('admin/messages')
 @UseGuards(AdminGuard)
 export class AdminMessagesController {
@@ -60,6 +66,10 @@ export class AdminMessagesController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'One message: its state, checkpoint, payloads and attempt history' })
+  @ApiParam({ name: 'id', description: "The message's `id`.", schema: { type: 'integer' } })
+  @ApiOkResponse({ type: MessageDetailSchema })
+  @ApiProblemResponses(ProblemCode.BadRequest, ProblemCode.NotFound, ...ADMIN_PROBLEMS)
   one(@Param('id', idPipe) id: number): Promise<MessageDetail> {
     return this.log.detail(id);
   }

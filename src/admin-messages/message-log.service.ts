@@ -60,9 +60,9 @@ export class MessageLogService {
   }
 
   async detail(id: number): Promise<MessageDetail> {
-    const stored = await this.store.find(id);
+    const [stored, history] = await Promise.all([this.store.find(id), this.store.history(id)]);
     if (!stored) throw new GatewayError(ProblemCode.NotFound, `no message ${id}`);
-    return toDetail(stored, this.now());
+    return toDetail(stored, this.now(), history);
   }
 
   /** Requeues the dead messages the body names or matches; resolves with how many. */

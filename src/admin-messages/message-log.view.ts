@@ -1,3 +1,4 @@
+import type { AttemptOutcome, HistoryEntry } from '../inbox/attempt-history';
 import type { LoggedMessage, MessageLogState } from '../inbox/inbox-store.port';
 import type { InboundMessage } from '../vendors/inbound-message';
 
@@ -19,7 +20,35 @@ export interface MessageSummary {
   incidentId: number | null;
 }
 
-/** One message's story so far (its attempt history is another route's). */
+/** One HTTP call of an attempt: to B2C (path relative to Connect REST) or a vendor's send API. */
+export interface AttemptCallView {
+  method: string;
+  path: string;
+  startedAt: string;
+  durationMs: number;
+  /** Null when no answer came (timeout, connection refused). */
+  status: number | null;
+  /** Oracle's `o:errorCode` of a B2C error answer. */
+  errorCode: string | null;
+}
+
+/** One entry of a message's history: a delivery attempt, or an admin's replay. */
+export interface AttemptView {
+  kind: 'attempt' | 'replay';
+  /** The attempt's number (1 = first since the last replay); null for a replay. */
+  attempt: number | null;
+  startedAt: string;
+  durationMs: number;
+  outcome: AttemptOutcome | 'replayed';
+  error: string | null;
+  /** The admin who replayed it (kind `replay`). */
+  by: string | null;
+  calls: AttemptCallView[];
+  /** Earlier calls of the attempt not kept (only the latest are). */
+  callsOmitted: number;
+}
+
+/** One message's story so far, with its attempt history. */
 export interface MessageDetail extends MessageSummary {
   contactId: number | null;
   /** When the next attempt is due, while the message is pending. */
@@ -33,6 +62,11 @@ export interface MessageDetail extends MessageSummary {
   normalized: Omit<InboundMessage, 'raw'>;
   /** The vendor's payload as received. */
   raw: unknown;
+  /**
+   * Its attempt history, oldest first (the latest entries, up to the store's bound). Not named
+   * `attempts`: that is the count of failed attempts, as in the list.
+   */
+  history: AttemptView[];
 }
 
 /** `pending` under a lease that has not run out is being delivered now. */
@@ -62,7 +96,45 @@ export function toSummary(stored: LoggedMessage, now: number): MessageSummary {
   };
 }
 
-export function toDetail(stored: LoggedMessage, now: number): MessageDetail {
+export function toAttemptView(entry: HistoryEntry): AttemptView {
+  if (entry.kind === 'replay') {
+    return {
+      kind: 'replay',
+      attempt: null,
+      startedAt: iso(entry.at),
+      durationMs: 0,
+      outcome: 'replayed',
+      error: null,
+      by: entry.by,
+      calls: [],
+      callsOmitted: 0,
+    };
+  }
+  return {
+    kind: 'attempt',
+    attempt: entry.attempt,
+    startedAt: iso(entry.startedAt),
+    durationMs: entry.durationMs,
+    outcome: entry.outcome,
+    error: entry.error ?? null,
+    by: null,
+    calls: entry.calls.map((call) => ({
+      method: call.method,
+      path: call.path,
+      startedAt: iso(call.startedAt),
+      durationMs: call.durationMs,
+      status: call.status ?? null,
+      errorCode: call.errorCode ?? null,
+    })),
+    callsOmitted: entry.callsOmitted ?? 0,
+  };
+}
+
+export function toDetail(
+  stored: LoggedMessage,
+  now: number,
+  history: readonly HistoryEntry[] = [],
+): MessageDetail {
   const summary = toSummary(stored, now);
   const { raw, ...normalized } = stored.message;
   return {
@@ -77,5 +149,6 @@ export function toDetail(stored: LoggedMessage, now: number): MessageDetail {
     checkpoint: stored.checkpoint,
     normalized,
     raw,
+    history: history.map(toAttemptView),
   };
 }

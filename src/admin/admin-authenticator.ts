@@ -1,4 +1,9 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit, Optional } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import {
+  ADMIN_SESSION_AUTHENTICATOR,
+  type AdminSessionAuthenticator,
+} from '../admin-console/session/admin-session.port';
 import { OUTBOUND_HTTP, type OutboundHttp } from '../allowlist/outbound/outbound-http.port';
 import { AdminUnauthorizedError } from '../common/problem/gateway-error';
 import { GatewayConfig } from '../config/gateway-config';
@@ -29,6 +34,9 @@ export class AdminAuthenticator implements OnModuleInit {
     private readonly config: GatewayConfig,
     private readonly secrets: SecretsService,
     @Inject(OUTBOUND_HTTP) private readonly outbound: OutboundHttp,
+    @Optional()
+    @Inject(ADMIN_SESSION_AUTHENTICATOR)
+    private readonly sessions?: AdminSessionAuthenticator,
   ) {
     this.mode = effectiveAdminMode(config.admin);
   }
@@ -53,6 +61,22 @@ export class AdminAuthenticator implements OnModuleInit {
       );
       this.verify = (candidate) => verifier.verify(candidate);
     }
+  }
+
+  /**
+   * The admin guard's check: `Authorization: Bearer` as `authenticate` does, or, without that
+   * header, the console's session cookie (which also needs the CSRF header for a change).
+   */
+  async authenticateRequest(request: FastifyRequest): Promise<AdminPrincipal> {
+    const { authorization } = request.headers;
+    if (
+      this.mode !== 'disabled' &&
+      authorization === undefined &&
+      this.sessions?.carriesSession(request)
+    ) {
+      return this.sessions.authenticate(request);
+    }
+    return this.authenticate(authorization);
   }
 
   /** Throws `AdminUnauthorizedError` saying what is wrong; never echoes the credentials. */

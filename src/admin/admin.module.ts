@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
+import { AdminSessionCoreModule } from '../admin-console/session/admin-session-core.module';
 import { OutboundAllowModule } from '../allowlist/outbound/outbound-allow.module';
 import { AdminAuthenticator } from './admin-authenticator';
 import { AdminController } from './admin.controller';
@@ -14,7 +15,12 @@ import { ReferenceController } from './reference.controller';
  */
 @Module({
   // OutboundAllowModule: the JWKS is fetched through the outbound allowlist.
-  imports: [PassportModule.register({ session: false }), OutboundAllowModule],
+  // AdminSessionCoreModule: the admin console's session cookies, accepted by the guard.
+  imports: [
+    PassportModule.register({ session: false }),
+    OutboundAllowModule,
+    AdminSessionCoreModule,
+  ],
   controllers: [AdminController, ReferenceController],
   providers: [AdminAuthenticator, AdminStrategy, AdminGuard],
   exports: [AdminAuthenticator, AdminGuard],

@@ -14,6 +14,12 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { RequiredText, RequiredUrl } from '../config/required-setting';
+import {
+  AdminOidcSettings,
+  RequiredWhenOidc,
+  SESSION_TTL_DEFAULT_SECONDS,
+  SessionTtl,
+} from '../admin-console/session/admin-session.settings';
 
 /**
  * `jwt`: bearer JWTs from an identity domain (OCI IAM / IDCS), checked against its JWKS.
@@ -97,6 +103,18 @@ export class AdminSettings {
   @ValidateIf((settings: AdminSettings) => settings.mode === 'token')
   @RequiredText('admin.mode is token')
   token?: string;
+  /** The console's sign-in through the identity domain (jwt mode); see `AdminOidcSettings`. */
+  @ValidateIf((settings: AdminSettings) => settings.mode === 'jwt')
+  @ValidateNested()
+  @Type(() => AdminOidcSettings)
+  oidc = new AdminOidcSettings();
+  /**
+   * jwt mode with OIDC: a secret reference (32+ characters) to the key of the console's session
+   * cookies. Token mode derives that key from `admin.token` instead.
+   */
+  @RequiredWhenOidc() sessionSecret?: string;
+  /** Lifetime of a console session (cookie), seconds. */
+  @SessionTtl() sessionTtlSeconds = SESSION_TTL_DEFAULT_SECONDS;
 }
 
 /** The mode in force: an unset mode means `disabled` (closed) outside production. */

@@ -15,8 +15,9 @@ export const ADMIN_STRATEGY = 'admin';
 export const requestAuthenticators = new WeakMap<object, AdminAuthenticator>();
 
 /**
- * Passport strategy for admin routes. It reads `Authorization: Bearer` only; vendor signature
- * headers mean nothing here, as admin tokens mean nothing to the vendor strategy.
+ * Passport strategy for admin routes. It reads `Authorization: Bearer`, or else the admin console's
+ * session cookie; vendor signature headers mean nothing here, as admin credentials mean nothing
+ * to the vendor strategy.
  */
 @Injectable()
 export class AdminStrategy extends PassportStrategy(Strategy, ADMIN_STRATEGY) {
@@ -26,6 +27,6 @@ export class AdminStrategy extends PassportStrategy(Strategy, ADMIN_STRATEGY) {
 
   validate(request: FastifyRequest): Promise<AdminPrincipal> {
     const authenticator = requestAuthenticators.get(request) ?? this.authenticator;
-    return authenticator.authenticate(request.headers.authorization);
+    return authenticator.authenticateRequest(request);
   }
 }

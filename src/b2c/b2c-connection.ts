@@ -72,7 +72,9 @@ export const b2cConnectionProvider: Provider = {
     new Logger('B2C').warn(
       `No B2C site configured: using the embedded B2C Service emulator at ${emulator.url} ` +
         `(credentials in ${join(config.storage.dataDir, 'dev-credentials.json')}). ` +
-        'To use a real site set B2C_URL, B2C_USERNAME and B2C_PASSWORD (see README).',
+        'To use a real site set B2C_URL, B2C_USERNAME and B2C_PASSWORD (see README). ' +
+        `Admin console: ${config.server.publicBaseUrl}/admin/ (sign in with adminToken from that ` +
+        'file, unless ADMIN_MODE is set).',
     );
     return { siteUrl: emulator.url, username, password, emulator };
   },

@@ -4,7 +4,6 @@ import { guardAxiosInstance, guardedAxiosDefaults } from '../allowlist/outbound/
 import { OutboundAllowModule } from '../allowlist/outbound/outbound-allow.module';
 import { OutboundGuard } from '../allowlist/outbound/outbound-guard';
 import { GatewayConfig } from '../config/gateway-config';
-import { DELIVERY_PAUSE } from '../inbox/delivery-worker';
 import { StorageModule } from '../storage/storage.module';
 import { b2cAuthInstaller, b2cAuthProvider } from './auth/b2c-auth.provider';
 import { B2cCallEvents } from './b2c-call-events';
@@ -76,10 +75,9 @@ const b2cOutboundGuardInstaller: Provider = {
     b2cAuthProvider,
     b2cAuthInstaller,
     b2cFlowControlProvider,
-    // The worker starts no delivery while B2C's pause lasts, whichever process learnt of it.
-    { provide: DELIVERY_PAUSE, useExisting: B2C_FLOW_CONTROL },
   ],
-  exports: [IncidentService, B2cClient, B2cCallEvents, B2C_FLOW_CONTROL, DELIVERY_PAUSE],
+  // The worker's DELIVERY_PAUSE (B2C's pause and the admin's) is DeliveryControlModule's.
+  exports: [IncidentService, B2cClient, B2cCallEvents, B2C_FLOW_CONTROL],
 })
 export class B2cModule implements OnApplicationShutdown {
   constructor(@Inject(B2C_FLOW_CONTROL) private readonly flow: B2cFlowControl) {}

@@ -9,6 +9,8 @@ export interface DevelopmentCredentials {
   emulatorUsername: string;
   emulatorPassword: string;
   twilioAuthToken: string;
+  /** The admin console's sign-in token (`ADMIN_MODE=token`) when no admin mode is set. */
+  adminToken: string;
 }
 
 export const DEVELOPMENT_CREDENTIALS_FILE = 'dev-credentials.json';
@@ -36,17 +38,27 @@ export function applyDevelopmentDefaults(config: GatewayConfig): boolean {
     // Only Twilio's other settings given (e.g. its send API for `npm run demo:conversation`).
     config.vendors.twilio.authToken = credentials.twilioAuthToken;
   }
+  // The admin console opens with the generated token; an admin mode set explicitly is kept.
+  if (config.admin.mode === undefined) {
+    config.admin.mode = 'token';
+    config.admin.token = credentials.adminToken;
+  }
   return true;
 }
 
 export function loadOrCreateDevelopmentCredentials(dataDir: string): DevelopmentCredentials {
   const file = join(dataDir, DEVELOPMENT_CREDENTIALS_FILE);
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as DevelopmentCredentials;
+  const kept = existsSync(file)
+    ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<DevelopmentCredentials>)
+    : {};
   const credentials: DevelopmentCredentials = {
-    emulatorUsername: 'gateway',
-    emulatorPassword: randomBytes(18).toString('base64url'),
-    twilioAuthToken: randomBytes(16).toString('hex'),
+    emulatorUsername: kept.emulatorUsername ?? 'gateway',
+    emulatorPassword: kept.emulatorPassword ?? randomBytes(18).toString('base64url'),
+    twilioAuthToken: kept.twilioAuthToken ?? randomBytes(16).toString('hex'),
+    // A file written before the console existed gains its token on the next start.
+    adminToken: kept.adminToken ?? randomBytes(24).toString('base64url'),
   };
+  if (Object.keys(kept).length === Object.keys(credentials).length) return credentials;
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(file, JSON.stringify(credentials, null, 2), { mode: 0o600 });
   chmodSync(file, 0o600);

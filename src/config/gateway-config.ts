@@ -21,8 +21,10 @@ import { OutboundSettings } from '../allowlist/outbound/outbound.settings';
 import { SecretsConfig } from '../secrets/secrets.settings';
 import { IsDefined, ValidateIf } from 'class-validator';
 import { AdminSettings } from '../admin/admin.settings';
+import { AlertsSettings } from '../alerts/alerts.settings';
 import { ConversationsConfig } from '../conversations/conversations.settings';
 import { MetricsSettings } from '../metrics/metrics.settings';
+import { TracingSettings } from '../tracing/tracing.settings';
 import { RequiredText } from './required-setting';
 import { AtMostSetting } from './at-most-setting';
 import {
@@ -227,6 +229,14 @@ export class GatewayConfig {
   @ValidateNested()
   @Type(() => MetricsSettings)
   metrics = new MetricsSettings();
+  /** OpenTelemetry traces (`tracing.endpoint`, off by default). */
+  @ValidateNested()
+  @Type(() => TracingSettings)
+  tracing = new TracingSettings();
+  /** Alert webhooks (`alerts.webhookUrls`, off while empty). */
+  @ValidateNested()
+  @Type(() => AlertsSettings)
+  alerts = new AlertsSettings();
   /**
    * `vendors.<name>`: `enabled` plus the vendor's own settings, validated by the vendor registry
    * against the vendor's settings class once the vendor modules are known.

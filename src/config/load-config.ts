@@ -7,6 +7,7 @@ import { outboundConfigProblems } from '../allowlist/outbound/outbound-policy';
 import { CONFIG_FILE_VARIABLE, ENVIRONMENT_KEYS, VENDOR_VARIABLE } from './environment-keys';
 import { GatewayConfig } from './gateway-config';
 import { unknownVariableProblems } from './unknown-variables';
+import { isVendorName, VENDOR_NAME_RULE } from '../vendors/vendor-name';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -32,10 +33,12 @@ export function loadGatewayConfig(
     const value = env[variable];
     if (value !== undefined && value !== '') setPath(tree, key.split('.'), coerce(key, value));
   }
+  const vendorVariables = new Map<string, string>();
   for (const [variable, value] of Object.entries(env)) {
     const match = VENDOR_VARIABLE.exec(variable);
     if (!match || value === undefined) continue;
     const vendor = match[1].toLowerCase().replace(/_/g, '-');
+    vendorVariables.set(vendor, variable);
     setPath(tree, ['vendors', vendor, camelCase(match[2])], value);
   }
 
@@ -43,6 +46,7 @@ export function loadGatewayConfig(
   const errors = validateSync(config, { whitelist: true, forbidNonWhitelisted: true });
   const problems = errors.flatMap((error) => describe(error, []));
   problems.push(...crossFieldProblems(config));
+  problems.push(...vendorNameProblems(tree, vendorVariables));
   // A misspelt variable leaves its setting silently unset: production refuses to start; elsewhere
   // a warning is enough, so a stray variable in a developer's shell does not stop the gateway.
   const unknownVariables = unknownVariableProblems(env, tree);
@@ -50,6 +54,18 @@ export function loadGatewayConfig(
   else unknownVariables.forEach((warning) => warn(warning));
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** `vendors.<name>` keys, from the file or a `VENDOR_<NAME>__<KEY>` variable, are vendor names. */
+function vendorNameProblems(tree: Tree, variables: ReadonlyMap<string, string>): string[] {
+  const vendors = tree.vendors;
+  if (!isTree(vendors)) return [];
+  return Object.keys(vendors)
+    .filter((name) => !isVendorName(name))
+    .map((name) => {
+      const variable = variables.get(name);
+      return `vendors.${name}${variable ? ` (${variable})` : ''}: is not a vendor name (${VENDOR_NAME_RULE})`;
+    });
 }
 
 function readConfigFile(env: Environment): Tree {

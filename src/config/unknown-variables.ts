@@ -10,6 +10,7 @@ import type { Environment } from './load-config';
  */
 export const GATEWAY_PREFIXES: readonly string[] = [
   'ADMIN_',
+  'ALERTS_',
   'ALLOWLIST_',
   'B2C_',
   'CONVERSATIONS_',

@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Matches, Max, MaxLength, Min } from 'class-validator';
-import { VENDOR_NAME } from '../vendors/vendor-registry';
+import { VENDOR_NAME, VENDOR_NAME_MAX_LENGTH } from '../vendors/vendor-name';
 
 /** Largest page an admin can ask for: a dead letter keeps its whole vendor payload. */
 export const MAX_PAGE = 500;
@@ -25,7 +25,7 @@ export class DeadLetterPageQuery {
 /** `POST /admin/dead-letters/replay?vendor=`: every dead letter, or one vendor's. */
 export class ReplayAllQuery {
   @IsOptional()
-  @MaxLength(40)
+  @MaxLength(VENDOR_NAME_MAX_LENGTH)
   @Matches(VENDOR_NAME, { message: 'vendor must be a vendor name like twilio' })
   vendor?: string;
 }

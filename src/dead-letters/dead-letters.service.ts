@@ -31,9 +31,12 @@ export class DeadLettersService {
     };
   }
 
-  /** Back to pending, due now; the store wakes the workers so delivery starts at once. */
+  /**
+   * Back to pending, due now; the store wakes the workers so delivery starts at once. Each
+   * requeued message's attempt history records the replay and `admin`, with the requeue.
+   */
   async replay(which: DeadLetterSelection, admin: string): Promise<number> {
-    const replayed = await this.store.requeueDead(which);
+    const replayed = await this.store.requeueDead(which, admin);
     const what = describeSelection(which);
     this.logger.log(`${admin} replayed ${what}: ${replayed} requeued`);
     return replayed;

@@ -2,7 +2,9 @@ import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { AdminModule } from '../admin/admin.module';
 import { B2cModule } from '../b2c/b2c.module';
+import { DeliveryControlModule } from '../delivery-control/delivery-control.module';
 import { InboxModule } from '../inbox/inbox.module';
+import { AdminHealthController } from './admin-health.controller';
 import { b2cProbeProvider } from './b2c-probe';
 import { B2cReachability } from './checks/b2c-reachability';
 import { StoreCheck } from './checks/store-check';
@@ -15,8 +17,14 @@ import { ReadinessService } from './readiness.service';
  * module, so importing it here and in AppModule yields one instance).
  */
 @Module({
-  imports: [TerminusModule.forRoot({ logger: false }), InboxModule, B2cModule, AdminModule],
-  controllers: [HealthController],
+  imports: [
+    TerminusModule.forRoot({ logger: false }),
+    InboxModule,
+    B2cModule,
+    DeliveryControlModule,
+    AdminModule,
+  ],
+  controllers: [HealthController, AdminHealthController],
   providers: [
     { provide: READINESS_OPTIONS, useValue: DEFAULT_READINESS_OPTIONS },
     b2cProbeProvider,

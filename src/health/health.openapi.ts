@@ -32,6 +32,15 @@ export class ReadinessSchema {
   checks?: Record<string, unknown>;
 
   @ApiPropertyOptional({
+    description:
+      "Admins only. The admin's delivery pause: `paused`, `since` (ISO 8601) and `by`. A paused " +
+      'gateway still accepts webhooks, so it stays ready.',
+    type: 'object',
+    additionalProperties: true,
+  })
+  delivery?: Record<string, unknown>;
+
+  @ApiPropertyOptional({
     description: 'Admins only. Pending and dead messages, or `error` when the store cannot say.',
     type: 'object',
     additionalProperties: true,

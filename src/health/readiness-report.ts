@@ -34,6 +34,17 @@ export interface ReadinessReport {
   /** The application is stopping: not ready whatever the checks say. */
   shuttingDown: boolean;
   checks: Record<CheckName, CheckReport>;
+  /**
+   * The admin's delivery pause (POST /admin/delivery/pause). Not a check: a paused gateway still
+   * accepts and stores webhooks, so it stays ready; `since` is ISO 8601, `by` the admin.
+   */
+  delivery: DeliverySummary;
+}
+
+export interface DeliverySummary {
+  paused: boolean;
+  since: string | null;
+  by: string | null;
 }
 
 /**

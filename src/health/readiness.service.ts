@@ -6,6 +6,7 @@ import {
   type HealthIndicatorFunction,
 } from '@nestjs/terminus';
 import { GatewayConfig } from '../config/gateway-config';
+import { DeliveryControl } from '../delivery-control/delivery-control.service';
 import { DeliveryWorker } from '../inbox/delivery-worker';
 import { INBOX_STORE, type InboxStore } from '../inbox/inbox-store.port';
 import { SecretsService } from '../secrets/secrets.service';
@@ -17,6 +18,7 @@ import { READINESS_OPTIONS, type ReadinessOptions } from './readiness-options';
 import {
   type CheckName,
   type CheckReport,
+  type DeliverySummary,
   errorText,
   lastError,
   type ReadinessReport,
@@ -42,6 +44,7 @@ export class ReadinessService {
     private readonly config: GatewayConfig,
     @Inject(INBOX_STORE) private readonly store: InboxStore,
     @Inject(READINESS_OPTIONS) private readonly options: ReadinessOptions,
+    private readonly delivery: DeliveryControl,
   ) {}
 
   async evaluate(): Promise<ReadinessReport> {
@@ -64,6 +67,16 @@ export class ReadinessService {
       checkedAt: new Date(this.options.now()).toISOString(),
       shuttingDown,
       checks: reports,
+      delivery: this.deliverySummary(),
+    };
+  }
+
+  deliverySummary(): DeliverySummary {
+    const { paused, changedAt, changedBy } = this.delivery.current();
+    return {
+      paused,
+      since: paused && changedAt !== undefined ? new Date(changedAt).toISOString() : null,
+      by: paused ? (changedBy ?? null) : null,
     };
   }
 

@@ -1,6 +1,9 @@
+import { B2cCallEvents } from '../b2c/b2c-call-events';
 import { GatewayConfig } from '../config/gateway-config';
 import type { InboundMessage } from '../vendors/inbound-message';
-import { DeliveryWorker, type DeliveryPause } from './delivery-worker';
+import type { AttemptRecord } from './attempt-history';
+import { recordAttemptCall } from './attempt-scope';
+import { DeliveryWorker, type DeliveryPause, type WorkerClock } from './delivery-worker';
 import {
   type ClaimedMessage,
   type InboxStore,
@@ -86,8 +89,8 @@ function storeWith(queue: ClaimedMessage[], overrides: Partial<InboxStore> = {})
     markDelivered: record('delivered'),
     scheduleRetry: record('retry'),
     deadLetter: record('dead'),
-    release: async (lease: Lease) => {
-      writes.push({ op: 'release', lease, args: [] });
+    release: async (lease: Lease, ...args: unknown[]) => {
+      writes.push({ op: 'release', lease, args });
     },
     renew: jest.fn(async (lease: Lease, leaseMs: number) => ({
       ...lease,
@@ -145,7 +148,7 @@ describe('DeliveryWorker', () => {
     expect(at).toBeLessThanOrEqual(1_000);
     expect(writes.find((w) => w.op === 'dead')).toMatchObject({
       lease: { seq: 2 },
-      args: [3, expect.anything()],
+      args: [3, expect.anything(), expect.objectContaining({ outcome: 'dead' })],
     });
   });
 
@@ -273,5 +276,299 @@ describe('DeliveryWorker', () => {
     await jest.advanceTimersByTimeAsync(1_000);
     expect(store.claim).toHaveBeenCalledTimes(2);
     await worker.stop();
+  });
+});
+
+describe('DeliveryWorker attempt history', () => {
+  beforeEach(() => jest.useFakeTimers({ now: 0 }));
+  afterEach(() => jest.useRealTimers());
+
+  /** A clock of the test's own, moved by the sink: durations are exact, not timer-dependent. */
+  function testClock(start = 1_000): WorkerClock & { at: number } {
+    const clock = { at: start, now: () => clock.at };
+    return clock;
+  }
+
+  /** The attempt recorded with each write (its last argument), by op and seq. */
+  function recorded(writes: { op: string; lease: { seq: number }; args: unknown[] }[]) {
+    return writes
+      .filter((w) => w.op !== 'checkpoint')
+      .map((w) => ({ op: w.op, seq: w.lease.seq, attempt: w.args[w.args.length - 1] }));
+  }
+
+  it('records every outcome with its start, duration, error and the B2C calls of that attempt alone', async () => {
+    const clock = testClock();
+    const events = new B2cCallEvents();
+    const queue = [claimed(1), claimed(2, 1), claimed(3, 2), claimed(4)];
+    const { store, writes } = storeWith(queue);
+    const call = (path: string, status: number, errorCode?: string) => ({
+      method: 'POST',
+      path,
+      startedAt: clock.at,
+      durationMs: 7,
+      status,
+      ...(errorCode ? { errorCode } : {}),
+    });
+    const sink = sinkThat(async (stored, save) => {
+      events.emit(call(`contacts/${stored.seq}`, 200));
+      await save({ contactId: stored.seq });
+      clock.at += 250;
+      if (stored.seq === 1) {
+        events.emit(call('incidents', 201));
+        return { kind: 'delivered', checkpoint: { contactId: 1, incidentId: 9 } };
+      }
+      if (stored.seq === 4) return { kind: 'skipped', reason: 'status callback' };
+      events.emit(call('incidents', 400, 'OSC-CREST-00035'));
+      throw new DeliveryError(`B2C refused ${stored.seq}`, { retryable: true });
+    });
+    // One at a time, so that every time below is exact.
+    const serial = { ...config(), worker: { ...config().worker, concurrency: 1 } };
+    const worker = new DeliveryWorker(
+      store,
+      sink,
+      serial,
+      undefined,
+      undefined,
+      clock,
+      undefined,
+      events,
+    );
+    worker.start();
+    // Outside any attempt: heard, and recorded nowhere.
+    events.emit(call('contacts/outside', 200));
+    await jest.advanceTimersByTimeAsync(10);
+    await worker.stop();
+    const byOp = recorded(writes);
+    expect(byOp.map((w) => [w.op, w.seq])).toEqual([
+      ['delivered', 1],
+      ['retry', 2],
+      ['dead', 3],
+      ['delivered', 4],
+    ]);
+    const [delivered, retry, dead, skipped] = byOp.map((w) => w.attempt as AttemptRecord);
+    expect(delivered).toEqual({
+      attempt: 1,
+      startedAt: 1_000,
+      durationMs: 250,
+      outcome: 'delivered',
+      calls: [
+        { method: 'POST', path: 'contacts/1', startedAt: 1_000, durationMs: 7, status: 200 },
+        { method: 'POST', path: 'incidents', startedAt: 1_250, durationMs: 7, status: 201 },
+      ],
+    });
+    expect(retry).toEqual({
+      attempt: 2,
+      startedAt: 1_250,
+      durationMs: 250,
+      outcome: 'retry',
+      error: 'B2C refused 2',
+      calls: [
+        { method: 'POST', path: 'contacts/2', startedAt: 1_250, durationMs: 7, status: 200 },
+        {
+          method: 'POST',
+          path: 'incidents',
+          startedAt: 1_500,
+          durationMs: 7,
+          status: 400,
+          errorCode: 'OSC-CREST-00035',
+        },
+      ],
+    });
+    // Attempt 3 of 3: dead, with its error.
+    expect(dead).toMatchObject({
+      attempt: 3,
+      startedAt: 1_500,
+      durationMs: 250,
+      outcome: 'dead',
+      error: 'B2C refused 3',
+    });
+    expect(dead.calls.map((c) => c.path)).toEqual(['contacts/3', 'incidents']);
+    expect(skipped).toMatchObject({
+      attempt: 1,
+      outcome: 'skipped',
+      calls: [{ path: 'contacts/4' }],
+    });
+    // `markDelivered(lease, state, checkpoint, attempt)`: skipped is a markDelivered too.
+    expect(writes.filter((w) => w.op === 'delivered').map((w) => w.args[0])).toEqual([
+      'delivered',
+      'skipped',
+    ]);
+  });
+
+  it('keeps the calls of attempts running at once apart', async () => {
+    const events = new B2cCallEvents();
+    const { store, writes } = storeWith([claimed(1), claimed(2)]);
+    const sink = sinkThat(async (stored, save) => {
+      // Both attempts run at once (concurrency 2); their calls interleave.
+      for (const step of ['contacts', 'incidents', 'threads']) {
+        events.emit({
+          method: 'GET',
+          path: `${step}/${stored.seq}`,
+          startedAt: 0,
+          durationMs: 1,
+          status: 200,
+        });
+        await save({ contactId: stored.seq });
+      }
+      return { kind: 'delivered', checkpoint: {} };
+    });
+    const worker = new DeliveryWorker(
+      store,
+      sink,
+      config(),
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      events,
+    );
+    worker.start();
+    await jest.advanceTimersByTimeAsync(10);
+    await worker.stop();
+    // The checkpoints alternate: the attempts did run interleaved.
+    expect(writes.slice(0, 4).map((w) => w.lease.seq)).toEqual([1, 2, 1, 2]);
+    const paths = recorded(writes).map((w) => [
+      w.seq,
+      (w.attempt as AttemptRecord).calls.map((c) => c.path),
+    ]);
+    expect(paths).toEqual([
+      [1, ['contacts/1', 'incidents/1', 'threads/1']],
+      [2, ['contacts/2', 'incidents/2', 'threads/2']],
+    ]);
+  });
+
+  it('records a vendor send call made in the attempt, as a reply records it', async () => {
+    const clock = testClock();
+    const { store, writes } = storeWith([claimed(1)]);
+    const sink = sinkThat(async () => {
+      recordAttemptCall({
+        method: 'POST',
+        path: 'api.twilio.com/2010-04-01/Accounts/AC1/Messages.json',
+        startedAt: clock.at,
+        durationMs: 30,
+        status: 201,
+      });
+      return { kind: 'delivered', checkpoint: {} };
+    });
+    const worker = new DeliveryWorker(store, sink, config(), undefined, undefined, clock);
+    worker.start();
+    await jest.advanceTimersByTimeAsync(10);
+    await worker.stop();
+    expect(recorded(writes)[0].attempt).toMatchObject({
+      outcome: 'delivered',
+      calls: [{ path: 'api.twilio.com/2010-04-01/Accounts/AC1/Messages.json', status: 201 }],
+    });
+  });
+
+  it('records a release at a checkpoint as `released`, not counting it as a failed attempt', async () => {
+    const clock = testClock();
+    const events = new B2cCallEvents();
+    let reachedCheckpoint: () => void = () => undefined;
+    const checkpointed = new Promise<void>((resolve) => (reachedCheckpoint = resolve));
+    const { store, writes } = storeWith([claimed(1, 1)]);
+    const sink = sinkThat(async (_stored, save) => {
+      await checkpointed;
+      events.emit({
+        method: 'GET',
+        path: 'contacts',
+        startedAt: 1_000,
+        durationMs: 3,
+        status: 200,
+      });
+      clock.at += 40;
+      await save({ contactId: 5 });
+      throw new Error('not reached: the worker releases at the checkpoint');
+    });
+    const worker = new DeliveryWorker(
+      store,
+      sink,
+      config(),
+      undefined,
+      undefined,
+      clock,
+      undefined,
+      events,
+    );
+    worker.start();
+    await jest.advanceTimersByTimeAsync(0);
+    const stopped = worker.stop();
+    reachedCheckpoint();
+    await jest.advanceTimersByTimeAsync(0);
+    await stopped;
+    expect(recorded(writes)).toEqual([
+      {
+        op: 'release',
+        seq: 1,
+        attempt: {
+          attempt: 2,
+          startedAt: 1_000,
+          durationMs: 40,
+          outcome: 'released',
+          calls: [
+            { method: 'GET', path: 'contacts', startedAt: 1_000, durationMs: 3, status: 200 },
+          ],
+        },
+      },
+    ]);
+  });
+
+  it('keeps only the latest calls of a long attempt, counting the others', async () => {
+    const events = new B2cCallEvents();
+    const { store, writes } = storeWith([claimed(1)]);
+    const sink = sinkThat(async () => {
+      for (let i = 0; i < 25; i += 1) {
+        events.emit({ method: 'GET', path: `p/${i}`, startedAt: 0, durationMs: 1, status: 200 });
+      }
+      return { kind: 'skipped', reason: 'status callback' };
+    });
+    const worker = new DeliveryWorker(
+      store,
+      sink,
+      config(),
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      events,
+    );
+    worker.start();
+    await jest.advanceTimersByTimeAsync(10);
+    await worker.stop();
+    const attempt = recorded(writes)[0].attempt as AttemptRecord;
+    expect(attempt.calls).toHaveLength(20);
+    expect(attempt.calls[0].path).toBe('p/5');
+    expect(attempt.callsOmitted).toBe(5);
+  });
+
+  it('records nothing for an attempt whose lease was lost, and stops collecting calls once stopped', async () => {
+    const events = new B2cCallEvents();
+    const { store, writes } = storeWith([claimed(1)], {
+      markDelivered: async (lease: Lease) => {
+        throw new LeaseLostError(lease.seq);
+      },
+    });
+    const sink = sinkThat(async () => {
+      events.emit({ method: 'GET', path: 'contacts', startedAt: 0, durationMs: 1, status: 200 });
+      return { kind: 'delivered', checkpoint: {} };
+    });
+    const worker = new DeliveryWorker(
+      store,
+      sink,
+      config(),
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      events,
+    );
+    const on = jest.spyOn(events, 'on');
+    worker.start();
+    await jest.advanceTimersByTimeAsync(10);
+    await worker.stop();
+    expect(writes).toEqual([]);
+    expect(on).toHaveBeenCalledTimes(1);
+    // The listener was removed: nothing of the worker's is left listening.
+    const listeners = (events as unknown as { listeners: Set<unknown> }).listeners;
+    expect(listeners.size).toBe(0);
   });
 });

@@ -8,9 +8,12 @@ import {
   type OnApplicationShutdown,
   Optional,
 } from '@nestjs/common';
+import { B2cCallEvents } from '../b2c/b2c-call-events';
 import { INSTANCE_ID } from '../common/problem/reference-id';
 import { GatewayConfig } from '../config/gateway-config';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
+import type { AttemptOutcome, AttemptRecord } from './attempt-history';
+import { AttemptCalls, inAttemptScope, recordAttemptCall } from './attempt-scope';
 import { retryDelayMs } from './backoff';
 import { DELIVERY_TRACER, type DeliveryTracer } from './delivery-tracer.port';
 import {
@@ -76,6 +79,9 @@ interface Delivery {
   done: Promise<void>;
 }
 
+/** The history entry of the attempt under way, as it ends with `outcome`. */
+type AttemptEntry = (outcome: AttemptOutcome, attempt: number, error?: string) => AttemptRecord;
+
 /**
  * Moves stored messages to the sink (B2C), one attempt at a time per message, with backoff and
  * jitter between attempts and dead-lettering after `worker.maxAttempts`.
@@ -108,6 +114,8 @@ export class DeliveryWorker
   private wake: (() => void) | undefined;
   private pending = false;
   private unsubscribe: (() => void) | undefined;
+  /** Stops collecting B2C calls into attempts' histories. */
+  private stopCollectingCalls: (() => void) | undefined;
   /** Until when this process holds back (store failures, or a pause B2C asked for), epoch ms. */
   private pausedUntil = 0;
   /** Epoch ms of the last loop turn, for readiness. */
@@ -122,6 +130,8 @@ export class DeliveryWorker
     @Optional() @Inject(DELIVERY_PAUSE) private readonly sharedPause?: DeliveryPause,
     @Optional() @Inject(WORKER_CLOCK) private readonly clock: WorkerClock = Date,
     @Optional() @Inject(DELIVERY_TRACER) private readonly tracer?: DeliveryTracer,
+    // Optional: without it, attempts are recorded without their B2C calls.
+    @Optional() private readonly b2cCalls?: B2cCallEvents,
   ) {}
 
   get isRunning(): boolean {
@@ -156,6 +166,8 @@ export class DeliveryWorker
     this.releasing = false;
     // Messages accepted or requeued here, or by any process on a shared store.
     this.unsubscribe ??= this.store.onWake(() => this.notify());
+    // Each B2C call lands in the history of the attempt (async context) that made it.
+    this.stopCollectingCalls ??= this.b2cCalls?.on(recordAttemptCall);
     this.loopDone = this.loop();
   }
 
@@ -177,7 +189,12 @@ export class DeliveryWorker
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     await this.loopDone;
-    if (this.deliveries.size === 0) return;
+    if (this.deliveries.size > 0) await this.awaitDeliveries(graceMs);
+    this.stopCollectingCalls?.();
+    this.stopCollectingCalls = undefined;
+  }
+
+  private async awaitDeliveries(graceMs: number): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), graceMs);
@@ -273,15 +290,35 @@ export class DeliveryWorker
     const { message } = stored;
     let checkpoint = { ...stored.checkpoint };
     const label = `${message.vendor}/${message.messageId}`;
+    const startedAt = this.clock.now();
+    const calls = new AttemptCalls();
+    const entry: AttemptEntry = (outcome, attempt, error) => ({
+      attempt,
+      startedAt,
+      durationMs: this.clock.now() - startedAt,
+      outcome,
+      ...(error === undefined ? {} : { error }),
+      calls: calls.calls,
+      ...(calls.omitted > 0 ? { callsOmitted: calls.omitted } : {}),
+    });
+    // An attempt that ends without failing is not counted in `attempts`: it is the next one.
+    const thisAttempt = stored.attempts + 1;
     try {
-      const outcome = await this.sink.deliver(stored, async (next) => {
-        if (delivery.lost) throw new LeaseLostError(stored.seq);
-        checkpoint = { ...next };
-        await this.store.saveCheckpoint(delivery.lease, checkpoint);
-        if (this.releasing && mayStopAt(checkpoint)) throw new ReleasedForShutdown();
-      });
+      const outcome = await inAttemptScope(calls, () =>
+        this.sink.deliver(stored, async (next) => {
+          if (delivery.lost) throw new LeaseLostError(stored.seq);
+          checkpoint = { ...next };
+          await this.store.saveCheckpoint(delivery.lease, checkpoint);
+          if (this.releasing && mayStopAt(checkpoint)) throw new ReleasedForShutdown();
+        }),
+      );
       if (outcome.kind === 'delivered') {
-        await this.store.markDelivered(delivery.lease, 'delivered', outcome.checkpoint);
+        await this.store.markDelivered(
+          delivery.lease,
+          'delivered',
+          outcome.checkpoint,
+          entry('delivered', thisAttempt),
+        );
         const { sent, incidentId } = outcome.checkpoint;
         this.logger.log(
           sent
@@ -292,14 +329,21 @@ export class DeliveryWorker
         const latencyMs = sent ? undefined : this.clock.now() - stored.receivedAt;
         this.metrics?.delivery(message.vendor, 'delivered', latencyMs);
       } else {
-        await this.store.markDelivered(delivery.lease, 'skipped', checkpoint);
+        await this.store.markDelivered(
+          delivery.lease,
+          'skipped',
+          checkpoint,
+          entry('skipped', thisAttempt),
+        );
         this.logger.log(`skipped ${label}: ${outcome.reason}`);
         this.metrics?.delivery(message.vendor, 'skipped');
       }
       this.unrecorded = 0;
     } catch (error) {
       if (error instanceof ReleasedForShutdown || error instanceof DeliveryAbortedError) {
-        await this.store.release(delivery.lease).catch(() => undefined);
+        await this.store
+          .release(delivery.lease, entry('released', thisAttempt))
+          .catch(() => undefined);
         this.logger.log(`released ${label} at its checkpoint: the gateway is stopping`);
         return;
       }
@@ -307,7 +351,7 @@ export class DeliveryWorker
         this.logger.warn(`gave up ${label}: its lease ended and another process continues it`);
         return;
       }
-      await this.recordFailure(stored, delivery.lease, error).then(
+      await this.recordFailure(stored, delivery.lease, error, entry).then(
         () => (this.unrecorded = 0),
         (storeError: unknown) => {
           if (storeError instanceof LeaseLostError) {
@@ -329,7 +373,12 @@ export class DeliveryWorker
     }
   }
 
-  private async recordFailure(stored: ClaimedMessage, lease: Lease, error: unknown): Promise<void> {
+  private async recordFailure(
+    stored: ClaimedMessage,
+    lease: Lease,
+    error: unknown,
+    entry: AttemptEntry,
+  ): Promise<void> {
     const label = `${stored.message.vendor}/${stored.message.messageId}`;
     // An unexpected exception is a fault of ours or of the network stack: worth a retry.
     const failure: DeliveryFailure =
@@ -350,14 +399,25 @@ export class DeliveryWorker
         this.pausedUntil = Math.max(this.pausedUntil, this.clock.now() + pauseAllMs);
       }
       const at = this.clock.now() + decision.delayMs;
-      await this.store.scheduleRetry(lease, decision.attempts, at, record);
+      await this.store.scheduleRetry(
+        lease,
+        decision.attempts,
+        at,
+        record,
+        entry('retry', decision.attempts, record.message),
+      );
       this.logger.warn(
         `attempt ${decision.attempts}/${maxAttempts} for ${label} failed (${record.message}); ` +
           `retry in ${decision.delayMs} ms`,
       );
       this.metrics?.delivery(stored.message.vendor, 'retry');
     } else {
-      await this.store.deadLetter(lease, decision.attempts, record);
+      await this.store.deadLetter(
+        lease,
+        decision.attempts,
+        record,
+        entry('dead', decision.attempts, record.message),
+      );
       this.logger.error(
         `dead-lettered ${label} after ${decision.attempts} attempt(s): ${record.message}` +
           (record.detail ? ` ${JSON.stringify(record.detail)}` : ''),

@@ -1,4 +1,5 @@
 import type { InboundMessage } from '../vendors/inbound-message';
+import type { AttemptRecord, HistoryEntry } from './attempt-history';
 
 /** Progress of one message towards B2C, saved after each step so a retry never repeats one. */
 export interface DeliveryCheckpoint {
@@ -55,6 +56,24 @@ export interface ReplayClaim {
 }
 
 export type InboxCounts = Record<MessageState, number>;
+
+/**
+ * A sender whose oldest pending message has failed at least once: that message, and how many
+ * later pending messages of the sender are behind it (GET /admin/delivery).
+ */
+export interface BlockedSender {
+  sender: string;
+  blocking: {
+    seq: number;
+    vendor: string;
+    messageId: string;
+    attempts: number;
+    nextAttemptAt: number;
+    receivedAt: number;
+    lastError?: unknown;
+  };
+  waiting: number;
+}
 
 /**
  * Which dead letters to requeue: one by `seq`, every one (of `vendor`), a list of seqs, or every
@@ -153,8 +172,12 @@ export interface InboxStore {
   claim(owner: string, limit: number, leaseMs: number): Promise<ClaimedMessage[]>;
   /** Extends a lease still held; throws LeaseLostError when it is not. */
   renew(lease: Lease, leaseMs: number): Promise<Lease>;
-  /** Gives a lease up (graceful stop): the message is claimable at once. No-op when not held. */
-  release(lease: Lease): Promise<void>;
+  /**
+   * Gives a lease up (graceful stop): the message is claimable at once. No-op when not held.
+   * Every write that ends a lease records `attempt`, when given, in the message's history in the
+   * same transaction (and, being fenced, records nothing when the lease is no longer held).
+   */
+  release(lease: Lease, attempt?: AttemptRecord): Promise<void>;
   /** Earliest next attempt among pending messages, if any. */
   nextDueAt(): Promise<number | undefined>;
   /** Each write below is fenced by the lease: LeaseLostError when it is no longer held. */
@@ -164,11 +187,23 @@ export interface InboxStore {
     lease: Lease,
     state: 'delivered' | 'skipped',
     checkpoint: DeliveryCheckpoint,
+    attempt?: AttemptRecord,
   ): Promise<void>;
   /** Ends the lease; the message is due again at `at`. */
-  scheduleRetry(lease: Lease, attempts: number, at: number, error: unknown): Promise<void>;
+  scheduleRetry(
+    lease: Lease,
+    attempts: number,
+    at: number,
+    error: unknown,
+    attempt?: AttemptRecord,
+  ): Promise<void>;
   /** Ends the lease and the message's delivery. */
-  deadLetter(lease: Lease, attempts: number, error: unknown): Promise<void>;
+  deadLetter(
+    lease: Lease,
+    attempts: number,
+    error: unknown,
+    attempt?: AttemptRecord,
+  ): Promise<void>;
   /**
    * `listener` runs when messages may have become due: accepted or requeued by this process or,
    * on a shared store, by another one. Returns a function that removes it.
@@ -182,6 +217,11 @@ export interface InboxStore {
   search(filter: MessageFilter, limit: number, after?: MessagePosition): Promise<LoggedMessage[]>;
   /** One message by its sequence number, for the message log. */
   find(seq: number): Promise<LoggedMessage | undefined>;
+  /**
+   * The message's attempt history, oldest first: its last `limit` entries (at most
+   * HISTORY_PER_MESSAGE are kept). Empty for an unknown message.
+   */
+  history(seq: number, limit?: number): Promise<HistoryEntry[]>;
   /** Messages in `state` in the order they arrived, starting after `afterSeq` (for paging). */
   list(state: MessageState, limit: number, afterSeq?: number): Promise<StoredMessage[]>;
   /**
@@ -189,13 +229,19 @@ export interface InboxStore {
    * stay, so a replay never repeats a step B2C already took (and looks before creating again
    * when an earlier create may have gone through). One message by `seq`, every dead one (of
    * `vendor`, when given), the dead ones among `seqs`, or the dead ones matching `filter`.
-   * Resolves with how many were requeued: 0 when none was dead.
+   * Resolves with how many were requeued: 0 when none was dead. With `replayedBy` (the admin's
+   * subject), each requeued message's history records the replay, in the same transaction.
    */
-  requeueDead(which: DeadLetterSelection): Promise<number>;
+  requeueDead(which: DeadLetterSelection, replayedBy?: string): Promise<number>;
   /**
    * Every state's count. It reads every row's index entry (about 60 ms at a million rows, on the
    * thread commits wait on); `count` for one state reads only that state's entries.
    */
+  /**
+   * Senders whose oldest pending message has failed at least once, oldest such message first, at
+   * most `limit`; each with that message and the count of the sender's later pending messages.
+   */
+  blockedSenders(limit: number): Promise<BlockedSender[]>;
   counts(): Promise<InboxCounts>;
   count(state: MessageState): Promise<number>;
   /** A real write through the commit path: proves the store can still commit. */

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { ConversationsModule } from '../conversations/conversations.module';
+import { DeliveryControlModule } from '../delivery-control/delivery-control.module';
 import { GatewayConfig } from '../config/gateway-config';
 import { POSTGRES_DATABASE } from '../storage/storage.module';
 import type { PostgresDatabase } from '../storage/postgres/postgres-database';
@@ -13,7 +14,8 @@ import { InboxService } from './inbox.service';
 export const INBOX_FILE = 'inbox.sqlite';
 
 @Module({
-  imports: [ConversationsModule],
+  // DeliveryControlModule: DELIVERY_PAUSE, the admin's pause and B2C's, which the worker obeys.
+  imports: [ConversationsModule, DeliveryControlModule],
   providers: [
     {
       provide: INBOX_STORE,

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { ProblemCode } from '../common/problem/gateway-error';
 import { type AcceptResult, INBOX_STORE, type InboxStore } from '../inbox/inbox-store.port';
 import { b2cErrorCodeLabel, b2cStatusLabel } from './b2c-labels';
@@ -76,6 +76,11 @@ export class GatewayMetrics {
     labelNames: ['method', 'status', 'error_code'] as const,
     registers: [this.registry],
   });
+  private readonly deliveryPausedGauge = new Gauge({
+    name: 'gateway_delivery_paused',
+    help: '1 while an admin has paused delivery (POST /admin/delivery/pause), else 0.',
+    registers: [this.registry],
+  });
   /**
    * Bound once per vendor: intake is benchmarked, and `labels()` allocates a bound function on
    * every call.
@@ -123,6 +128,11 @@ export class GatewayMetrics {
     if (latencyMs !== undefined) {
       this.deliveryLatency.observe({ vendor }, Math.max(0, latencyMs) / 1000);
     }
+  }
+
+  /** The admin's delivery pause as this process knows it. */
+  deliveryPaused(paused: boolean): void {
+    this.deliveryPausedGauge.set(paused ? 1 : 0);
   }
 
   /**

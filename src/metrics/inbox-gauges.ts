@@ -31,9 +31,7 @@ export function registerInboxGauges(registry: Registry, store: InboxStore, logge
     registers: [registry],
     async collect() {
       try {
-        // The first pending message in arrival order is the oldest: one indexed row.
-        const [oldest] = await store.list('pending', 1);
-        this.set(oldest ? Math.max(0, Date.now() - oldest.receivedAt) / 1000 : 0);
+        this.set(await oldestPendingAgeSeconds(store, Date.now()));
       } catch (error) {
         // reset() would leave 0 on a gauge without labels, i.e. "nothing waits": remove the value.
         this.remove({});
@@ -41,6 +39,15 @@ export function registerInboxGauges(registry: Registry, store: InboxStore, logge
       }
     },
   });
+}
+
+/**
+ * Seconds since the oldest pending message was accepted, 0 when none is pending (also read by
+ * the alerts). The first pending message in arrival order is the oldest: one indexed row.
+ */
+export async function oldestPendingAgeSeconds(store: InboxStore, now: number): Promise<number> {
+  const [oldest] = await store.list('pending', 1);
+  return oldest ? Math.max(0, now - oldest.receivedAt) / 1000 : 0;
 }
 
 function errorMessage(error: unknown): string {

@@ -180,33 +180,44 @@ describe('SecretCache', () => {
     );
   });
 
-  it('refreshes on its timer and stops when told', async () => {
-    source.values.set('TOKEN', 'v1');
-    const secrets = cache({ ttlMs: 100 });
-    const handle = await secrets.watch('x', 'env:TOKEN');
-    source.values.set('TOKEN', 'v2');
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    expect(handle.current()).toBe('v2');
+  describe('on its timer (fake timers: what did not happen is proven, not waited for)', () => {
+    beforeEach(() => jest.useFakeTimers());
+    afterEach(() => jest.useRealTimers());
 
-    secrets.stop();
-    const reads = source.reads;
-    source.values.set('TOKEN', 'v3');
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    expect(source.reads).toBe(reads);
-    expect(handle.current()).toBe('v2');
-  });
+    it('refreshes on its timer and stops when told', async () => {
+      source.values.set('TOKEN', 'v1');
+      const secrets = cache({ ttlMs: 100 });
+      const handle = await secrets.watch('x', 'env:TOKEN');
+      source.values.set('TOKEN', 'v2');
+      await jest.advanceTimersByTimeAsync(100);
+      expect(handle.current()).toBe('v2');
 
-  it('never reads a literal again', async () => {
-    const reads: string[] = [];
-    const secrets = cache({
-      ttlMs: 100,
-      read: async (reference) => {
-        reads.push(reference.kind);
-        return { value: reference.kind === 'literal' ? reference.value : 'x' };
-      },
+      secrets.stop();
+      const reads = source.reads;
+      source.values.set('TOKEN', 'v3');
+      expect(jest.getTimerCount()).toBe(0);
+      await jest.advanceTimersByTimeAsync(10 * 100);
+      expect(source.reads).toBe(reads);
+      expect(handle.current()).toBe('v2');
     });
-    await expect(secrets.resolve('x', 'plain-value')).resolves.toBe('plain-value');
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    expect(reads).toEqual(['literal']);
+
+    it('never reads a literal again', async () => {
+      const reads: string[] = [];
+      const secrets = cache({
+        ttlMs: 100,
+        read: async (reference) => {
+          reads.push(reference.kind);
+          return { value: reference.kind === 'literal' ? reference.value : 'x' };
+        },
+      });
+      await expect(secrets.resolve('x', 'plain-value')).resolves.toBe('plain-value');
+      expect(jest.getTimerCount()).toBe(0);
+      await jest.advanceTimersByTimeAsync(10 * 100);
+      expect(reads).toEqual(['literal']);
+      // The same cache does re-read a reference on that timer: the count above could have moved.
+      await secrets.watch('y', 'env:TOKEN');
+      await jest.advanceTimersByTimeAsync(100);
+      expect(reads).toEqual(['literal', 'env', 'env']);
+    });
   });
 });

@@ -79,13 +79,20 @@ describe('SecretsService (env and file references)', () => {
   });
 
   it('stops refreshing on module destroy', async () => {
-    const env: Record<string, string | undefined> = { TOKEN: 'one' };
-    const secrets = service(env, 100);
-    const handle = await secrets.watch('x', 'env:TOKEN');
-    await secrets.onModuleDestroy();
-    env.TOKEN = 'two';
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(handle.current()).toBe('one');
+    // Fake timers: the refresh that must not happen is ruled out, not waited for.
+    jest.useFakeTimers();
+    try {
+      const env: Record<string, string | undefined> = { TOKEN: 'one' };
+      const secrets = service(env, 100);
+      const handle = await secrets.watch('x', 'env:TOKEN');
+      await secrets.onModuleDestroy();
+      env.TOKEN = 'two';
+      expect(jest.getTimerCount()).toBe(0);
+      await jest.advanceTimersByTimeAsync(10 * 100);
+      expect(handle.current()).toBe('one');
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });
 

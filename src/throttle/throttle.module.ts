@@ -5,9 +5,7 @@ import { rememberedClientOf } from '../allowlist/inbound/forwarded-client';
 import { GatewayConfig } from '../config/gateway-config';
 import { WebhookThrottlerGuard } from './webhook-throttler.guard';
 import { THROTTLE_STORAGE, ThrottleStorageModule } from './throttle-storage.module';
-
-/** Routable vendor names; anything else shares one bucket, so made-up names add no keys. */
-const VENDOR_NAME = /^[a-z0-9-]{1,64}$/;
+import { vendorTracker } from './vendor-tracker';
 
 /**
  * The client as the inbound allow guard (a global guard, so it runs first) read it: through
@@ -51,7 +49,7 @@ function sourceOf(request: Record<string, unknown>): string {
             getTracker: (request: Record<string, unknown>) => {
               const name = (request as unknown as FastifyRequest<{ Params: { name?: string } }>)
                 .params?.name;
-              return `vendor:${name && VENDOR_NAME.test(name) ? name : '(other)'}`;
+              return vendorTracker(name);
             },
           },
         ],

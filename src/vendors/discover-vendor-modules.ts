@@ -2,9 +2,16 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { MODULE_METADATA } from '@nestjs/common/constants';
 import type { Type } from '@nestjs/common';
+import { isVendorName } from './vendor-name';
 
 /** `twilio.module.ts` (or `.js` once built) inside `src/vendors/twilio/`. */
-const MODULE_FILE = /^[a-z0-9-]+\.module\.(js|ts)$/;
+const MODULE_FILE = /^(.+)\.module\.(js|ts)$/;
+
+/** Whether `file` is a vendor module: `<vendor name>.module.ts` or `.js`. */
+export function isVendorModuleFile(file: string): boolean {
+  const match = MODULE_FILE.exec(file);
+  return match !== null && isVendorName(match[1]);
+}
 
 /**
  * Loads the Nest module of every vendor folder beside this file. A new vendor is a new folder
@@ -16,7 +23,7 @@ export function discoverVendorModules(root: string = __dirname): Type[] {
     if (!entry.isDirectory()) continue;
     const folder = join(root, entry.name);
     for (const file of readdirSync(folder)) {
-      if (!MODULE_FILE.test(file) || file.endsWith('.d.ts')) continue;
+      if (!isVendorModuleFile(file)) continue;
       // eslint-disable-next-line @typescript-eslint/no-require-imports -- vendor modules are found at run time by design
       const exported = require(join(folder, file)) as Record<string, unknown>;
       for (const value of Object.values(exported)) {

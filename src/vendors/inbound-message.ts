@@ -33,6 +33,11 @@ export interface InboundMessage {
   receivedAt: string;
   /** The vendor's payload as received (parsed), kept for the incident note. */
   raw: unknown;
+  /**
+   * W3C `traceparent` of the webhook's span, when tracing is on: each delivery's trace links to
+   * it. Not part of the message's identity (dedupe is on vendor and messageId).
+   */
+  traceparent?: string;
 }
 
 /**

@@ -11,6 +11,7 @@ import { RegisterVendor } from './vendor.decorator';
 import { InboundAllowService } from '../allowlist/inbound/inbound-allow.service';
 import type { SecretHandle } from '../secrets/secret-handle';
 import { EnabledVendor } from './enabled-vendor';
+import { isVendorName, VENDOR_NAME_RULE } from './vendor-name';
 import type { WebhookVendor } from './webhook-vendor';
 
 export { EnabledVendor } from './enabled-vendor';
@@ -18,8 +19,8 @@ export { EnabledVendor } from './enabled-vendor';
 /** Gateway-level vendor setting, enforced by the inbound allow rules before verification. */
 const ALLOWED_SOURCES = 'allowedSources';
 
-/** A vendor's name: its folder under src/vendors/ and the `:name` of its webhook path. */
-export const VENDOR_NAME = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+// Re-exported for the admin filters that import the rule from here; it is defined once in vendor-name.ts.
+export { VENDOR_NAME } from './vendor-name';
 
 /**
  * Finds every vendor module's vendor and checks `vendors.<name>` against its settings class at
@@ -44,8 +45,8 @@ export class VendorRegistry implements OnModuleInit {
   async onModuleInit(): Promise<void> {
     for (const wrapper of this.discovery.getProviders({ metadataKey: RegisterVendor.KEY })) {
       const vendor = wrapper.instance as WebhookVendor;
-      if (!VENDOR_NAME.test(vendor.name)) {
-        throw new ConfigError([`vendor ${vendor.name}: names are lower-case words joined by '-'`]);
+      if (!isVendorName(vendor.name)) {
+        throw new ConfigError([`vendor ${vendor.name}: names are ${VENDOR_NAME_RULE}`]);
       }
       this.known.set(vendor.name, vendor);
     }

@@ -1,4 +1,4 @@
-import { Controller, Optional, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Inject, Optional, Post, Req, Res, UseGuards } from '@nestjs/common';
 import {
   ApiBody,
   ApiConsumes,
@@ -15,6 +15,7 @@ import { InboxService } from '../inbox/inbox.service';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { ANY_ROUTE_PROBLEMS, ApiProblemResponses } from '../openapi/problem-responses.decorator';
 import { WebhookThrottlerGuard } from '../throttle/webhook-throttler.guard';
+import { WEBHOOK_TRACING, type WebhookTracing } from '../tracing/webhook-tracing.port';
 import { assertValidMessages } from './inbound-message.validation';
 import { VendorRequestGuard } from './vendor-request.guard';
 import './webhook-context';
@@ -55,6 +56,8 @@ export class WebhookController {
     private readonly inbox: InboxService,
     // Optional: an app built without MetricsModule still takes webhooks, uncounted.
     @Optional() private readonly metrics?: GatewayMetrics,
+    // Provided only while tracing is on.
+    @Optional() @Inject(WEBHOOK_TRACING) private readonly tracing?: WebhookTracing,
   ) {}
 
   @Post(':name/webhook')
@@ -107,9 +110,10 @@ export class WebhookController {
     const messages = await enabled.vendor.parse(webhook, enabled.settings(), enabled.services);
     assertValidMessages(name, messages);
     const { outcomes } = await this.inbox.accept(
-      messages,
+      this.tracing ? this.tracing.beforeCommit(request, messages) : messages,
       replayClaim(name, verification, webhook.receivedAt),
     );
+    this.tracing?.committed(request, outcomes);
     this.metrics?.webhookAccepted(name, outcomes);
     const ack = enabled.vendor.acknowledge(messages, webhook);
     void reply.status(ack.status).header('content-type', ack.contentType);

@@ -241,9 +241,13 @@ describe('B2C flow control contract: postgres only', () => {
       const elsewhere = await PostgresB2cFlowControl.open(database, 0);
       await elsewhere.pause(Date.now() + 5_000);
       await elsewhere.close();
-      // The notification arrives and is checked against this schema's row: no pause here.
-      await sleep(300);
-      expect(flow.pausedUntil()).toBe(0);
+      // A shorter pause here, announced after it: notifications arrive in commit order, so once
+      // this one is heard the other was too. Taken from the other's payload, the longer pause
+      // would stay (a known pause only grows) and this one would never show.
+      const here = Date.now() + 2_000;
+      await (await driver.open(0)).pause(here);
+      expect(await within(5_000, () => flow.pausedUntil() !== 0)).toBe(true);
+      expect(flow.pausedUntil()).toBe(here);
     } finally {
       await other.drop();
     }

@@ -156,6 +156,28 @@ describe.each([memoryDriver(), postgresDriver()])('refusal log: $name', (driver)
     expect(await log.find(referenceId(79))).toEqual({ request: 79 });
   });
 
+  test('counts the refusals of one kind recorded since a time, across instances if shared', async () => {
+    const first = await driver.open({ clock: now });
+    const second = await driver.open({ clock: now });
+    const signature = { problem: 'signature-rejected', status: 403 };
+    first.log.record(referenceId(1), signature);
+    clock.now += 1_000;
+    const since = clock.now;
+    first.log.record(referenceId(2), signature);
+    first.log.record(referenceId(3), { problem: 'not-allowed', status: 403 });
+    clock.now += 1_000;
+    second.log.record(referenceId(4), signature);
+    await second.flush();
+    // The first instance's refusals are not flushed: counting writes what waits first.
+    expect(await first.log.countSince('signature-rejected', since)).toBe(driver.shared ? 2 : 1);
+    expect(await second.log.countSince('signature-rejected', since)).toBe(driver.shared ? 2 : 1);
+    expect(await first.log.countSince('signature-rejected', since - 1_000)).toBe(
+      driver.shared ? 3 : 2,
+    );
+    expect(await first.log.countSince('not-allowed', since)).toBe(1);
+    expect(await first.log.countSince('signature-rejected', clock.now + 1)).toBe(0);
+  });
+
   test('takes a flood of refusals in one turn, and finds every one', async () => {
     const { log, flush } = await driver.open({ clock: now });
     for (let request = 0; request < 2_500; request += 1) log.record(referenceId(request), {});

@@ -1,3 +1,5 @@
+import { isIPv4, isIPv6 } from 'node:net';
+
 /**
  * A request's address, ready for the address tries. IPv4-mapped IPv6 addresses
  * (`::ffff:1.2.3.4`, what a dual-stack socket reports for an IPv4 peer) become IPv4, so they
@@ -38,103 +40,78 @@ function isV4Mapped(parts: readonly number[]): boolean {
   );
 }
 
+/** A zone id as ipaddr.js reads it; node:net would also take `-`, `.` and `:` in one. */
+const ZONE_ID = /^[0-9a-z]+$/i;
+
 const COLON = 0x3a;
+const DOT = 0x2e;
 
 /**
- * RFC 4291 text form as eight 16-bit parts: groups of one to four hex digits, at most one `::`,
- * an optional dotted-quad IPv4 tail, an optional `%zone` (letters and digits; ignored). A hand-written scanner:
- * ipaddr.js's regular expressions cost about 5 µs per address, the whole decision budget.
+ * RFC 4291 text form as eight 16-bit parts; an optional `%zone` (letters and digits) is ignored.
+ * node:net decides what is an address (`isIPv6`: group sizes, one `::`, a strict IPv4 tail);
+ * `spread` only lays out the groups of text it accepted. ipaddr.js's parser costs about 5 µs per
+ * address, the whole decision budget, so it checks configuration only.
  */
 export function parseIPv6(text: string): number[] | undefined {
-  let end = text.indexOf('%');
-  if (end === -1) end = text.length;
-  else if (end === 0 || !/^[0-9a-z]+$/i.test(text.slice(end + 1))) return undefined;
-  const head: number[] = [];
-  const tail: number[] = [];
-  let current = head;
-  let compressed = false;
-  let i = 0;
-  if (text.charCodeAt(0) === COLON) {
-    if (text.charCodeAt(1) !== COLON) return undefined;
-    compressed = true;
-    current = tail;
-    i = 2;
-  }
-  while (i < end) {
-    let value = 0;
-    let j = i;
-    for (; j < end && j - i <= 4; j += 1) {
-      const digit = hexValue(text.charCodeAt(j));
-      if (digit < 0) break;
-      value = value * 16 + digit;
-    }
-    if (j < end && text.charCodeAt(j) === 0x2e) {
-      const v4 = parseDottedQuad(text.slice(i, end));
-      if (v4 === undefined) return undefined;
+  const zoneAt = text.indexOf('%');
+  const address = zoneAt === -1 ? text : text.slice(0, zoneAt);
+  if (zoneAt !== -1 && !ZONE_ID.test(text.slice(zoneAt + 1))) return undefined;
+  return isIPv6(address) ? spread(address) : undefined;
+}
+
+/** The eight parts of an address `isIPv6` accepted: its groups, zeros where `::` stands. */
+function spread(address: string): number[] {
+  const parts: number[] = [];
+  let gapAt = -1;
+  let value = 0;
+  let digits = 0;
+  for (let i = 0; i < address.length; i += 1) {
+    const c = address.charCodeAt(i);
+    if (c === DOT) {
+      // The last group starts an IPv4 tail: it is read whole, as two parts.
+      const v4 = parseDottedQuad(address.slice(address.lastIndexOf(':') + 1))!;
       // `::a.b.c.d` (the deprecated IPv4-compatible form) is read as IPv4-mapped, as ipaddr.js
       // reads it, so config blocks and request addresses agree on what it means.
-      if (i === 2 && compressed) tail.push(0xffff);
-      current.push(v4 >>> 16, v4 & 0xffff);
-      i = end;
+      if (gapAt === 0 && parts.length === 0) parts.push(0xffff);
+      parts.push(v4 >>> 16, v4 & 0xffff);
+      digits = 0;
       break;
     }
-    const digits = j - i;
-    if (digits === 0 || digits > 4) return undefined;
-    current.push(value);
-    if (j === end) {
-      i = end;
-      break;
+    if (c !== COLON) {
+      value = value * 16 + hexValue(c);
+      digits += 1;
+      continue;
     }
-    if (text.charCodeAt(j) !== COLON) return undefined;
-    if (text.charCodeAt(j + 1) === COLON) {
-      if (compressed) return undefined;
-      compressed = true;
-      current = tail;
-      i = j + 2;
-    } else {
-      i = j + 1;
-      if (i === end) return undefined; // a single trailing colon
+    if (digits > 0) parts.push(value);
+    value = 0;
+    digits = 0;
+    if (address.charCodeAt(i + 1) === COLON) {
+      gapAt = parts.length;
+      i += 1;
     }
   }
-  const total = head.length + tail.length;
-  if (compressed ? total > 7 : total !== 8) return undefined;
-  const parts = head;
-  for (let k = total; k < 8; k += 1) parts.push(0);
-  for (let k = 0; k < tail.length; k += 1) parts[8 - tail.length + k] = tail[k];
+  if (digits > 0) parts.push(value);
+  if (gapAt !== -1) parts.splice(gapAt, 0, ...new Array<number>(8 - parts.length).fill(0));
   return parts;
 }
 
 function hexValue(c: number): number {
-  if (c >= 0x30 && c <= 0x39) return c - 0x30;
-  const lower = c | 0x20;
-  if (lower >= 0x61 && lower <= 0x66) return lower - 0x61 + 10;
-  return -1;
+  return c <= 0x39 ? c - 0x30 : (c | 0x20) - 0x61 + 10;
 }
 
-/** Strict `a.b.c.d` (each 0-255, no leading zeros) as an unsigned 32-bit number. */
+/** Strict `a.b.c.d` (each 0-255, no leading zeros, as `net.isIPv4`) as an unsigned 32-bit number. */
 export function parseDottedQuad(text: string): number | undefined {
-  const length = text.length;
-  if (length < 7 || length > 15) return undefined;
+  if (!isIPv4(text)) return undefined;
   let value = 0;
   let octet = 0;
-  let digits = 0;
-  let dots = 0;
-  for (let i = 0; i <= length; i += 1) {
-    const c = i === length ? 0x2e : text.charCodeAt(i);
-    if (c === 0x2e) {
-      if (digits === 0) return undefined;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    if (c === DOT) {
       value = value * 256 + octet;
       octet = 0;
-      digits = 0;
-      dots += 1;
-    } else if (c >= 0x30 && c <= 0x39) {
-      if (digits > 0 && octet === 0) return undefined; // leading zero
-      octet = octet * 10 + (c - 0x30);
-      digits += 1;
-      if (octet > 255) return undefined;
     } else {
-      return undefined;
+      octet = octet * 10 + (c - 0x30);
     }
   }
-  return dots === 4 ? value : undefined;
+  return value * 256 + octet;
 }

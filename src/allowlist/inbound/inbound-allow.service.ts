@@ -46,6 +46,14 @@ export class InboundAllowService {
     return this.state.global;
   }
 
+  /**
+   * The settings the rules in force were compiled from (after any reload), and the vendors' own
+   * source lists, for GET /admin/config.
+   */
+  inForce(): { settings: unknown; vendorSources: ReadonlyMap<string, unknown> } {
+    return { settings: this.state.settings, vendorSources: this.state.vendorSources };
+  }
+
   /** A vendor's own compiled source list, if it has one. */
   vendorRules(vendorName: string): CompiledInboundRules | undefined {
     return this.state.vendors.get(vendorName);

@@ -4,9 +4,7 @@ import {
   InboundRulesError,
 } from './compile-inbound-rules';
 import { resolveInboundSettings, resolveSourceList } from './resolve-inbound-settings';
-
-/** Vendor names as the vendor registry allows them: lower-case words joined by `-`. */
-const VENDOR_NAME = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+import { isVendorName } from '../../vendors/vendor-name';
 
 /** The one path a vendor's own source list covers. */
 export function vendorWebhookPath(vendorName: string): string {
@@ -16,7 +14,7 @@ export function vendorWebhookPath(vendorName: string): string {
 /** The vendor a normalized path is the webhook of, or undefined. */
 export function vendorOfPath(path: string): string | undefined {
   const match = /^\/vendors\/([^/]+)\/webhook$/.exec(path);
-  return match?.[1];
+  return match && isVendorName(match[1]) ? match[1] : undefined;
 }
 
 export interface VendorSourceListOptions {
@@ -37,7 +35,7 @@ export function compileVendorSourceList(
   options: VendorSourceListOptions = {},
 ): CompiledInboundRules {
   const label = options.label ?? `vendors.${vendorName}.allowedSources`;
-  if (typeof vendorName !== 'string' || !VENDOR_NAME.test(vendorName)) {
+  if (!isVendorName(vendorName)) {
     throw new InboundRulesError([`${label}: '${String(vendorName)}' is not a vendor name`]);
   }
   const problems: string[] = [];

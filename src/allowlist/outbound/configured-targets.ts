@@ -1,6 +1,7 @@
 import { ConfigError } from '../../config/config-error';
 import type { GatewayConfig } from '../../config/gateway-config';
 import { b2cRestBase } from '../../b2c/b2c-connection';
+import { otlpTracesUrl } from '../../tracing/tracing.settings';
 import { checkOutboundTarget } from './check-outbound-target';
 import type { OutboundPolicy } from './outbound-policy';
 import { TARGETS_KEY } from './outbound-policy';
@@ -27,6 +28,9 @@ export function configuredOutboundTargets(config: GatewayConfig): ConfiguredTarg
   if (config.admin.mode === 'jwt' && config.admin.jwt.jwksUrl) {
     targets.push({ key: 'admin.jwt.jwksUrl (ADMIN_JWT_JWKS_URL)', url: config.admin.jwt.jwksUrl });
   }
+  if (config.admin.mode === 'jwt' && config.admin.oidc.issuer) {
+    targets.push({ key: 'admin.oidc.issuer (ADMIN_OIDC_ISSUER)', url: config.admin.oidc.issuer });
+  }
   if (config.secrets.ociVault.endpoint) {
     targets.push({
       key: 'secrets.ociVault.endpoint (OCI_VAULT_ENDPOINT)',
@@ -37,6 +41,15 @@ export function configuredOutboundTargets(config: GatewayConfig): ConfiguredTarg
     targets.push({
       key: 'b2c.oauth.tokenUrl (B2C_OAUTH_TOKEN_URL)',
       url: config.b2c.oauth.tokenUrl,
+    });
+  }
+  const tracesUrl = otlpTracesUrl(config.tracing);
+  if (tracesUrl) {
+    targets.push({
+      key: config.tracing.tracesEndpoint
+        ? 'tracing.tracesEndpoint (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT)'
+        : 'tracing.endpoint (OTEL_EXPORTER_OTLP_ENDPOINT)',
+      url: tracesUrl,
     });
   }
   return targets;

@@ -16,22 +16,35 @@ import { OutboundHttpClient } from './outbound-http.client';
 import { compileOutboundPolicy } from './outbound-policy';
 import { OutboundSettings } from './outbound.settings';
 import { createSelfSignedTls, createTlsIdentity } from '../../../test/support/test-pki';
+import { canListenSync } from '../../../test/support/can-listen-sync';
+import { loopbackAddress } from '../../vendors/kit/loopback-address';
 
 /**
- * The outbound guard against real sockets: a TLS server on 127.0.0.1:443 (the only port an
- * https target may use) with a certificate from a CA made for this run, and a plain canary
- * server that no refused call may ever reach. The only test file that binds port 443.
+ * The outbound guard against real sockets: a TLS server on port 443 (the only port an https
+ * target may use, with no development allowance: a free port would not be the product's path)
+ * with a certificate from a CA made for this run, and a plain canary server that no refused call
+ * may ever reach. The server is on a loopback address of this process's own, which `localhost`
+ * is pinned to (`hostAddresses`), so nothing else on the machine holding 127.0.0.1:443 matters;
+ * where port 443 cannot be bound at all (not root) the suite is skipped, saying why.
  */
+const ADDRESS = loopbackAddress(process.pid, 2);
+const describeWith443 = canListenSync(ADDRESS, 443, 'outbound guard over real sockets')
+  ? describe
+  : describe.skip;
 
 /** A test CA with a server certificate it issued for localhost, and a self-signed one. */
 function makePki() {
   return { ...createTlsIdentity('localhost'), self: createSelfSignedTls('localhost') };
 }
 
-function listen<T extends HttpServer | HttpsServer>(server: T, port: number): Promise<T> {
+function listen<T extends HttpServer | HttpsServer>(
+  server: T,
+  port: number,
+  address = '127.0.0.1',
+): Promise<T> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve(server));
+    server.listen(port, address, () => resolve(server));
   });
 }
 
@@ -41,8 +54,13 @@ function close(server: HttpServer | HttpsServer | undefined): Promise<void> {
   return new Promise((resolve) => server.close(() => resolve()));
 }
 
+/** `localhost` is pinned to the TLS server's own address. */
 function guardFor(targets: string[], caBundleFile?: string): OutboundGuard {
-  const settings = Object.assign(new OutboundSettings(), { targets, caBundleFile });
+  const settings = Object.assign(new OutboundSettings(), {
+    targets,
+    caBundleFile,
+    hostAddresses: { localhost: ADDRESS },
+  });
   return new OutboundGuard(compileOutboundPolicy(settings, 'test'));
 }
 
@@ -55,7 +73,7 @@ async function refusalOf(promise: Promise<unknown>): Promise<OutboundRefusedErro
   return error as OutboundRefusedError;
 }
 
-describe('outbound guard over real sockets', () => {
+describeWith443('outbound guard over real sockets', () => {
   let pki: ReturnType<typeof makePki>;
   let tls: HttpsServer;
   let canary: HttpServer;
@@ -102,7 +120,7 @@ describe('outbound guard over real sockets', () => {
     tls.on('connection', () => {
       hits.tlsConnections += 1;
     });
-    await listen(tls, 443);
+    await listen(tls, 443, ADDRESS);
     client = new OutboundHttpClient(
       guardFor(['localhost', '*.allowed.example', 'https://api.allowed.test/v1/'], pki.caFile),
     );
@@ -288,7 +306,7 @@ describe('outbound guard over real sockets', () => {
     const settings = Object.assign(new OutboundSettings(), {
       targets: ['pinned.allowed.example'],
       caBundleFile: pki.caFile,
-      hostAddresses: { 'pinned.allowed.example': '127.0.0.1' },
+      hostAddresses: { 'pinned.allowed.example': ADDRESS },
     });
     const pinned = new OutboundHttpClient(
       new OutboundGuard(compileOutboundPolicy(settings, 'test')),

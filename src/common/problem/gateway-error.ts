@@ -12,6 +12,7 @@ export enum ProblemCode {
   UnsupportedMediaType = 'unsupported-media-type',
   SourceNotAllowed = 'source-not-allowed',
   AdminUnauthorized = 'admin-unauthorized',
+  CsrfRefused = 'csrf-refused',
   Throttled = 'throttled',
   StoreUnavailable = 'store-unavailable',
   OutboundRefused = 'outbound-refused',

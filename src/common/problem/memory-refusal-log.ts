@@ -43,6 +43,16 @@ export class MemoryRefusalLog implements RefusalLog {
     return Promise.resolve(kept && kept.expiresAt > this.clock() ? kept.line : undefined);
   }
 
+  countSince(kind: string, since: number): Promise<number> {
+    // Every entry expires ttlMs after it was recorded; at most `capacity` entries to walk.
+    const after = since + this.ttlMs;
+    let count = 0;
+    for (const kept of this.records.values()) {
+      if (kept.expiresAt >= after && kept.line.problem === kind) count += 1;
+    }
+    return Promise.resolve(count);
+  }
+
   get size(): number {
     return this.records.size;
   }

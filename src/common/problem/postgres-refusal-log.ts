@@ -104,6 +104,19 @@ export class PostgresRefusalLog
   }
 
   /**
+   * Rows expire `ttlMs` after they were recorded (every instance uses the same TTL), so the
+   * expiry index finds the recent ones. What this instance has not written yet is written first.
+   */
+  async countSince(kind: string, since: number): Promise<number> {
+    await this.flush();
+    const { rows } = await this.database.query<{ count: string }>(
+      "SELECT count(*) FROM refusals WHERE expires_at >= $1 AND line ->> 'problem' = $2",
+      [since + this.ttlMs, kind],
+    );
+    return Number(rows[0].count);
+  }
+
+  /**
    * Writes every refusal recorded before the call. Never rejects: a failed write is logged and
    * its refusals are left to the process log.
    */

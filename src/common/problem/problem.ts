@@ -35,6 +35,8 @@ export function statusAndTitle(code: ProblemCode): [number, string] {
       return [403, 'Source not allowed'];
     case ProblemCode.AdminUnauthorized:
       return [401, 'Admin authentication required'];
+    case ProblemCode.CsrfRefused:
+      return [403, 'Cross-site request refused'];
     case ProblemCode.Throttled:
       return [429, 'Too many requests'];
     // The gateway's own allowlist refused a call the request needs (an SNS SubscribeURL): a

@@ -26,6 +26,7 @@ export const REASONS = {
   211: 'store unavailable (nothing was committed)',
   212: 'outbound target not on the allowlist',
   213: 'internal error',
+  214: 'admin console request refused (CSRF token or origin)',
 } as const satisfies Record<number, string>;
 
 export type ReasonCode = keyof typeof REASONS;
@@ -62,6 +63,8 @@ export function reasonOf(code: ProblemCode): ReasonCode {
       return 212;
     case ProblemCode.Internal:
       return 213;
+    case ProblemCode.CsrfRefused:
+      return 214;
   }
 }
 

@@ -11,6 +11,11 @@ export interface RefusalLog {
   record(referenceId: string, line: Record<string, unknown>): void;
   /** The line recorded under `referenceId` (any case, surrounding spaces ignored), if still kept. */
   find(referenceId: string): Promise<Record<string, unknown> | undefined>;
+  /**
+   * Refusals of problem `kind` (the line's `problem`, e.g. `signature-rejected`) recorded at or
+   * after `since` (epoch ms) and still kept, for alerts on a burst of them.
+   */
+  countSince(kind: string, since: number): Promise<number>;
 }
 
 export const REFUSAL_LOG = Symbol('RefusalLog');

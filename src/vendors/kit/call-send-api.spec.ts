@@ -3,6 +3,7 @@ import { OutboundGuard } from '../../allowlist/outbound/outbound-guard';
 import { OutboundHttpClient } from '../../allowlist/outbound/outbound-http.client';
 import { compileOutboundPolicy } from '../../allowlist/outbound/outbound-policy';
 import { OutboundSettings } from '../../allowlist/outbound/outbound.settings';
+import { AttemptCalls, inAttemptScope } from '../../inbox/attempt-scope';
 import { basicAuthorization, callSendApi, jsonAnswer } from './call-send-api';
 import { startSendTestRig, type SendTestRig } from './fixtures/send-test-http';
 import { toyStandIn } from './fixtures/toy-send-stand-in';
@@ -45,6 +46,40 @@ describe('callSendApi over real HTTPS', () => {
     const refused = await toy(STAND_IN_REFUSED_NUMBER);
     expect(refused.status).toBe(400);
     expect(sendFailure('toy', refused)).toBeInstanceOf(SendRefusedError);
+  });
+
+  it('records each call in the attempt under way: host and path, never the query or body', async () => {
+    const calls = new AttemptCalls();
+    await inAttemptScope(calls, async () => {
+      await toy('+15550003333');
+      await callSendApi('toy', rig.http, {
+        method: 'POST',
+        url: `https://${HOST}/send?to=%2B15550003333&key=secret`,
+        body: '{}',
+      }).catch(() => undefined);
+      await failureOf(toy(STAND_IN_HANGING_NUMBER, 200));
+    });
+    expect(calls.calls).toEqual([
+      {
+        method: 'POST',
+        path: `${HOST}/send`,
+        startedAt: expect.any(Number),
+        durationMs: expect.any(Number),
+        status: 201,
+      },
+      expect.objectContaining({ method: 'POST', path: `${HOST}/send`, status: expect.any(Number) }),
+      // No answer: no status.
+      {
+        method: 'POST',
+        path: `${HOST}/send`,
+        startedAt: expect.any(Number),
+        durationMs: expect.any(Number),
+      },
+    ]);
+    expect(calls.calls[2].durationMs).toBeGreaterThanOrEqual(150);
+    // Outside an attempt, nothing is collected anywhere.
+    await toy('+15550004444');
+    expect(calls.calls).toHaveLength(3);
   });
 
   it('a timeout is an unknown outcome', async () => {

@@ -8,6 +8,7 @@ import type {
   OutboundRequest,
   OutboundResponse,
 } from '../../allowlist/outbound/outbound-http.port';
+import { recordAttemptCall } from '../../inbox/attempt-scope';
 import { SEND_TIMEOUT_MS, SendDeferredError, SendOutcomeUnknownError } from './send';
 
 /** Failures that happen before a request leaves: nothing reached the vendor. */
@@ -31,14 +32,37 @@ export async function callSendApi(
   http: OutboundHttp,
   request: SendApiRequest,
 ): Promise<OutboundResponse> {
+  const startedAt = Date.now();
+  let status: number | undefined;
   try {
-    return await http.request({
+    const response = await http.request({
       ...request,
       purpose: request.purpose ?? `${vendor}-send`,
       timeoutMs: request.timeoutMs ?? SEND_TIMEOUT_MS,
     });
+    status = response.status;
+    return response;
   } catch (error) {
     throw sendTransportError(vendor, error);
+  } finally {
+    // In the attempt history of the reply being delivered: host and path only, since a query
+    // or the body may hold the customer's number or a credential.
+    recordAttemptCall({
+      method: request.method ?? 'GET',
+      path: hostAndPath(request.url),
+      startedAt,
+      durationMs: Date.now() - startedAt,
+      ...(status === undefined ? {} : { status }),
+    });
+  }
+}
+
+function hostAndPath(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.host}${parsed.pathname}`;
+  } catch {
+    return '(not a URL)';
   }
 }
 

@@ -43,7 +43,7 @@ async function failureOf(promise: Promise<unknown>): Promise<Error> {
 }
 
 /** A kit delivery, verified and parsed as the webhook controller would. */
-function parsed(delivery: TestDelivery) {
+async function parsed(delivery: TestDelivery) {
   const request: WebhookRequest = {
     vendor: 'messagebird',
     method: 'POST',
@@ -54,7 +54,7 @@ function parsed(delivery: TestDelivery) {
     headers: delivery.headers,
     receivedAt: new Date(),
   };
-  vendor.verify(request, settings);
+  await vendor.verify(request, settings);
   return vendor.parse(request);
 }
 
@@ -161,7 +161,7 @@ describe('MessagebirdSender against the SMS API stand-in over HTTPS', () => {
       from: sms.from,
       to: sms.to,
     };
-    const messages = parsed(await conformance.send!.receipt('b2c-1', sent, outcome));
+    const messages = await parsed(await conformance.send!.receipt('b2c-1', sent, outcome));
     expect(messages).toEqual([
       expect.objectContaining({
         messageId: `${sent.vendorMessageId}:${sms.to}:${expected.status}`,
@@ -175,7 +175,7 @@ describe('MessagebirdSender against the SMS API stand-in over HTTPS', () => {
     });
   });
 
-  it('stores a JSON status report, whose MSISDN may be a number, as a status', () => {
+  it('stores a JSON status report, whose MSISDN may be a number, as a status', async () => {
     const report = {
       id: 'b3a1f0c2d4e5f60718293a4b5c6d7e8f',
       reference: 'b2c-thread-1234',
@@ -184,7 +184,7 @@ describe('MessagebirdSender against the SMS API stand-in over HTTPS', () => {
       statusDatetime: '2026-11-23T09:05:02+00:00',
     };
     const body = JSON.stringify(report);
-    const messages = parsed({
+    const messages = await parsed({
       path: '/vendors/messagebird/webhook',
       ...signedMessagebirdRequest(body),
     });
@@ -208,7 +208,7 @@ describe('MessagebirdSender against the SMS API stand-in over HTTPS', () => {
   });
 
   it('reads no receipt from an inbound SMS', async () => {
-    const messages = parsed(
+    const messages = await parsed(
       await conformance.send!.inbound('in-1', { from: sms.to, to: sms.from, text: 'Thanks!' }),
     );
     expect(messages).toEqual([

@@ -30,7 +30,7 @@ export class MessagebirdVendor implements WebhookVendor<MessagebirdSettings> {
   ];
   readonly sender = new MessagebirdSender();
 
-  verify(request: WebhookRequest, settings: MessagebirdSettings): Verification {
+  async verify(request: WebhookRequest, settings: MessagebirdSettings): Promise<Verification> {
     return verifyMessagebirdJwt({
       token: requiredHeader(request, MESSAGEBIRD_SIGNATURE_HEADER),
       signingKey: settings.signingKey,

@@ -77,7 +77,7 @@ async function storedReceipt(
     headers: delivery.headers,
     body: delivery.body.toString(),
   });
-  vendor.verify(request, settings());
+  await vendor.verify(request, settings());
   const [message] = vendor.parse(request);
   return message;
 }

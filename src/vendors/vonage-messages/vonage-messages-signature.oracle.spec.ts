@@ -37,9 +37,9 @@ function randomClaims(): Record<string, unknown> {
   };
 }
 
-function ours(token: string, secret: string): boolean {
+async function ours(token: string, secret: string): Promise<boolean> {
   try {
-    verifyHs256Jwt(token, secret);
+    await verifyHs256Jwt(token, secret);
     return true;
   } catch (error) {
     if (error instanceof SignatureRejectedError) return false;
@@ -73,18 +73,18 @@ describe('@vonage/jwt verifySignature as oracle', () => {
     claims: randomClaims(),
   }));
 
-  it('accepts every token we sign, and we accept every token jsonwebtoken signs', () => {
+  it('accepts every token we sign, and we accept every token jsonwebtoken signs', async () => {
     for (const { secret, claims } of cases) {
       const mine = hs256Token(claims, secret);
       expect(verifySignature(mine, secret)).toBe(true);
-      expect(ours(mine, secret)).toBe(true);
+      expect(await ours(mine, secret)).toBe(true);
       const theirs = sign(claims, secret, { algorithm: 'HS256', noTimestamp: true });
-      expect(ours(theirs, secret)).toBe(true);
+      expect(await ours(theirs, secret)).toBe(true);
       expect(verifySignature(theirs, secret)).toBe(true);
     }
   });
 
-  it('gives the same verdict on tampered tokens and on other secrets', () => {
+  it('gives the same verdict on tampered tokens and on other secrets', async () => {
     let rejected = 0;
     for (const { secret, claims } of cases) {
       const token = sign(claims, secret, { algorithm: 'HS256', noTimestamp: true });
@@ -93,7 +93,7 @@ describe('@vonage/jwt verifySignature as oracle', () => {
         [token, `${secret}x`],
       ] as const) {
         const verdict = verifySignature(candidate, key);
-        expect({ candidate, verdict: ours(candidate, key) }).toEqual({ candidate, verdict });
+        expect({ candidate, verdict: await ours(candidate, key) }).toEqual({ candidate, verdict });
         if (!verdict) rejected++;
       }
     }

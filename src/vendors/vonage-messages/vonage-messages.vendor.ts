@@ -29,7 +29,7 @@ export class VonageMessagesVendor implements WebhookVendor<VonageMessagesSetting
   readonly contentTypes: readonly string[] = [VONAGE_MESSAGES_JSON];
   readonly sender = new VonageMessagesSender();
 
-  verify(request: WebhookRequest, settings: VonageMessagesSettings): Verification {
+  async verify(request: WebhookRequest, settings: VonageMessagesSettings): Promise<Verification> {
     return verifyVonageMessagesRequest(request, {
       secret: settings.signatureSecret,
       toleranceMs: settings.iatToleranceSeconds * 1000,

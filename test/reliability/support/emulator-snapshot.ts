@@ -1,4 +1,5 @@
 import type { EmulatorControl } from '../../../src/b2c/emulator/emulator-control';
+import { isVendorName } from '../../../src/vendors/vendor-name';
 
 export interface EmulatorSnapshot {
   /** Incident ids per Twilio MessageSid, read from the note's first line. */
@@ -11,7 +12,7 @@ export interface EmulatorSnapshot {
   contactsByPhone: Map<string, number[]>;
 }
 
-const MARKER = /^gateway-message: ([a-z0-9-]+)\/(\S+)$/;
+const MARKER = /^gateway-message: ([^/\s]+)\/(\S+)$/;
 /** Thread reads at once: enough to be quick, few enough not to swamp the in-process emulator. */
 const PARALLEL_READS = 16;
 
@@ -29,7 +30,7 @@ export async function readEmulator(control: EmulatorControl): Promise<EmulatorSn
     const threads = await control.threads(incident.id);
     const markers = threads
       .map((thread) => MARKER.exec(thread.text.split('\n', 1)[0]))
-      .filter((match): match is RegExpExecArray => match !== null);
+      .filter((match): match is RegExpExecArray => match !== null && isVendorName(match[1]));
     if (markers.length === 0) unmarked.push(incident.id);
     const sids = new Set(markers.filter(([, vendor]) => vendor === 'twilio').map(([, , id]) => id));
     for (const sid of sids) {

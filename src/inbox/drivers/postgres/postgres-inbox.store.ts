@@ -6,6 +6,7 @@ import type { PostgresDatabase } from '../../../storage/postgres/postgres-databa
 import { conversationParty, type InboundMessage } from '../../../vendors/inbound-message';
 import {
   type AcceptResult,
+  type BlockedSender,
   type ClaimedMessage,
   type DeadLetterSelection,
   type DeliveryCheckpoint,
@@ -20,6 +21,19 @@ import {
   type ReplayClaim,
   type StoredMessage,
 } from '../../inbox-store.port';
+import {
+  type AttemptRecord,
+  attemptValues,
+  HISTORY_PER_MESSAGE,
+  type HistoryEntry,
+  type HistoryRow,
+  toHistoryEntry,
+} from '../../attempt-history';
+import {
+  type BlockedSenderRow,
+  blockedSendersStatement,
+  toBlockedSender,
+} from '../blocked-senders.sql';
 import { GroupCommitter } from '../group-commit';
 import { WakeListeners } from '../wake-listeners';
 import { commitBatch, type InboxWrite, type WriteResult } from './postgres-inbox.commit';
@@ -35,6 +49,7 @@ import {
 } from './postgres-inbox.rows';
 import { numberedBinds, requeueMatchingStatement, searchStatement } from '../message-log.sql';
 import * as sql from './postgres-inbox.sql';
+import * as history from './postgres-attempt-history.sql';
 
 export interface PostgresInboxOptions {
   groupCommitMaxBatch: number;
@@ -137,8 +152,10 @@ export class PostgresInboxStore implements InboxStore {
     return { ...lease, expiresAt };
   }
 
-  async release(lease: Lease): Promise<void> {
-    await this.run('release a lease', () => this.db.query(sql.RELEASE, [lease.seq, lease.token]));
+  async release(lease: Lease, attempt?: AttemptRecord): Promise<void> {
+    const text = attempt ? history.RELEASE_RECORDING : sql.RELEASE;
+    const values = [lease.seq, lease.token, ...recorded(attempt)];
+    await this.run('release a lease', () => this.db.query(text, values));
   }
 
   async nextDueAt(): Promise<number | undefined> {
@@ -163,29 +180,47 @@ export class PostgresInboxStore implements InboxStore {
     lease: Lease,
     state: 'delivered' | 'skipped',
     checkpoint: DeliveryCheckpoint,
+    attempt?: AttemptRecord,
   ): Promise<void> {
-    await this.fenced('mark a message delivered', lease, sql.MARK_DELIVERED, [
+    const text = attempt ? history.MARK_DELIVERED_RECORDING : sql.MARK_DELIVERED;
+    await this.fenced('mark a message delivered', lease, text, [
       state,
       JSON.stringify(checkpoint),
       this.now(),
       checkpoint.incidentId ?? null,
+      ...recorded(attempt),
     ]);
   }
 
-  async scheduleRetry(lease: Lease, attempts: number, at: number, error: unknown): Promise<void> {
-    await this.fenced('schedule a retry', lease, sql.SCHEDULE_RETRY, [
+  async scheduleRetry(
+    lease: Lease,
+    attempts: number,
+    at: number,
+    error: unknown,
+    attempt?: AttemptRecord,
+  ): Promise<void> {
+    const text = attempt ? history.SCHEDULE_RETRY_RECORDING : sql.SCHEDULE_RETRY;
+    await this.fenced('schedule a retry', lease, text, [
       attempts,
       at,
       JSON.stringify(error),
       this.now(),
+      ...recorded(attempt),
     ]);
   }
 
-  async deadLetter(lease: Lease, attempts: number, error: unknown): Promise<void> {
-    await this.fenced('dead-letter a message', lease, sql.DEAD_LETTER, [
+  async deadLetter(
+    lease: Lease,
+    attempts: number,
+    error: unknown,
+    attempt?: AttemptRecord,
+  ): Promise<void> {
+    const text = attempt ? history.DEAD_LETTER_RECORDING : sql.DEAD_LETTER;
+    await this.fenced('dead-letter a message', lease, text, [
       attempts,
       JSON.stringify(error),
       this.now(),
+      ...recorded(attempt),
     ]);
   }
 
@@ -233,15 +268,34 @@ export class PostgresInboxStore implements InboxStore {
     return rows[0] ? toLoggedMessage(rows[0]) : undefined;
   }
 
-  async requeueDead(which: DeadLetterSelection): Promise<number> {
-    const statement = requeueStatement(which, this.now());
+  async history(seq: number, limit = HISTORY_PER_MESSAGE): Promise<HistoryEntry[]> {
+    const { rows } = await this.read<HistoryRow>('read an attempt history', history.HISTORY, [
+      seq,
+      limit,
+    ]);
+    return rows.map(toHistoryEntry);
+  }
+
+  async requeueDead(which: DeadLetterSelection, replayedBy?: string): Promise<number> {
+    const now = this.now();
+    const statement = requeueStatement(which, now);
     if (!statement) return 0;
     const [text, values] = statement;
     const requeued = await this.run('requeue dead letters', () =>
       this.db.transaction(async (client) => {
-        const { rowCount } = await client.query(text, values);
-        if (rowCount) await client.query(sql.NOTIFY, [sql.WAKE_CHANNEL, this.instanceId]);
-        return rowCount ?? 0;
+        let count: number;
+        if (replayedBy === undefined) {
+          count = (await client.query(text, values)).rowCount ?? 0;
+        } else {
+          // Each requeued message's history records who replayed it, in this transaction.
+          const { rows } = await client.query<{ n: number }>(
+            history.recordingReplay(text, values.length),
+            [...values, replayedBy, now, HISTORY_PER_MESSAGE],
+          );
+          count = rows[0]?.n ?? 0;
+        }
+        if (count) await client.query(sql.NOTIFY, [sql.WAKE_CHANNEL, this.instanceId]);
+        return count;
       }),
     );
     if (requeued > 0) this.wake();
@@ -258,6 +312,15 @@ export class PostgresInboxStore implements InboxStore {
   async count(state: MessageState): Promise<number> {
     const { rows } = await this.read<{ n: number }>('count', sql.COUNT, [state]);
     return rows[0]?.n ?? 0;
+  }
+
+  async blockedSenders(limit: number): Promise<BlockedSender[]> {
+    const { rows } = await this.read<BlockedSenderRow>(
+      'list blocked senders',
+      blockedSendersStatement('$1', 'postgres'),
+      [limit],
+    );
+    return rows.map(toBlockedSender);
   }
 
   async probeWrite(): Promise<void> {
@@ -342,6 +405,11 @@ export class PostgresInboxStore implements InboxStore {
       this.logger.warn(`a wake-up listener failed: ${(error as Error).message}`);
     }
   }
+}
+
+/** An attempt's entry, as the *_RECORDING statements take it after their own values. */
+function recorded(attempt: AttemptRecord | undefined): unknown[] {
+  return attempt ? [...attemptValues(attempt), HISTORY_PER_MESSAGE] : [];
 }
 
 /** The statement that requeues `which`, or undefined when it can requeue nothing. */

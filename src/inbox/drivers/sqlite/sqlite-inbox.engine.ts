@@ -2,7 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { InboxCounts, MessageState } from '../../inbox-store.port';
+import { blockedSendersStatement } from '../blocked-senders.sql';
 import { positionalBinds, requeueMatchingStatement, searchStatement } from '../message-log.sql';
+import type { AttemptRecord } from '../../attempt-history';
+import { SqliteAttemptHistory } from './sqlite-attempt-history';
 import { SQLITE_INBOX_MIGRATIONS } from './sqlite-inbox.migrations';
 import type { InboxQuery, InboxWrite, LeaseRef, MessageRow } from './sqlite-inbox.protocol';
 import { migrateSqlite } from './sqlite-migrator';
@@ -31,6 +34,7 @@ export class InboxLockedError extends Error {
 export class SqliteInboxEngine {
   private readonly db: Database.Database;
   private readonly statements: Statements;
+  private readonly history: SqliteAttemptHistory;
   /** Message-log statements by text: one per combination of filters, made when first asked. */
   private readonly logStatements = new Map<string, Database.Statement>();
 
@@ -57,6 +61,7 @@ export class SqliteInboxEngine {
       throw error;
     }
     this.statements = prepareStatements(this.db);
+    this.history = new SqliteAttemptHistory(this.db);
   }
 
   /** Runs every write in one transaction; all commit or none do. */
@@ -80,6 +85,8 @@ export class SqliteInboxEngine {
       }
       case 'find':
         return s.find.get(query.seq);
+      case 'history':
+        return this.history.rows(query.seq, query.limit);
       case 'counts': {
         const counts: InboxCounts = { pending: 0, delivered: 0, skipped: 0, dead: 0 };
         for (const row of s.counts.all() as { state: MessageState; n: number }[]) {
@@ -89,6 +96,8 @@ export class SqliteInboxEngine {
       }
       case 'count':
         return (s.count.get(query.state) as { n: number }).n;
+      case 'blockedSenders':
+        return this.logStatement(blockedSendersStatement('?', 'sqlite')).all(query.limit);
       case 'pragma':
         return this.db.pragma(query.pragma);
     }
@@ -125,7 +134,7 @@ export class SqliteInboxEngine {
         return renewed;
       }
       case 'release':
-        return this.endLease(write.lease, s.release.run(fence(write.lease)).changes);
+        return this.endLease(write.lease, s.release.run(fence(write.lease)).changes, write.attempt);
       case 'checkpoint':
         return s.checkpoint.run(write.checkpoint, write.incidentId, write.now, fence(write.lease))
           .changes;
@@ -139,29 +148,35 @@ export class SqliteInboxEngine {
             write.now,
             fence(write.lease),
           ).changes,
+          write.attempt,
         );
       case 'retry':
         return this.endLease(
           write.lease,
           s.retry.run(write.attempts, write.at, write.error, write.now, fence(write.lease)).changes,
+          write.attempt,
         );
       case 'dead':
         return this.endLease(
           write.lease,
           s.dead.run(write.attempts, write.error, write.now, fence(write.lease)).changes,
+          write.attempt,
         );
       case 'requeue':
-        return s.requeue.run({
-          seq: write.seq ?? null,
-          vendor: write.vendor ?? null,
-          now: write.now,
-        }).changes;
+        return this.requeued(
+          s.requeue.all({ seq: write.seq ?? null, vendor: write.vendor ?? null, now: write.now }),
+          write,
+        );
       case 'requeueSeqs':
-        return s.requeueSeqs.run({ seqs: JSON.stringify(write.seqs), now: write.now }).changes;
+        return this.requeued(
+          s.requeueSeqs.all({ seqs: JSON.stringify(write.seqs), now: write.now }),
+          write,
+        );
       case 'requeueMatching': {
         const { bind, values } = positionalBinds();
         const text = requeueMatchingStatement(write.filter, write.now, bind);
-        return text ? this.logStatement(text).run(...values).changes : 0;
+        if (!text) return 0;
+        return this.requeued(this.logStatement(`${text} RETURNING seq`).all(...values), write);
       }
       case 'probe':
         return s.probe.run(write.now).changes;
@@ -217,10 +232,25 @@ export class SqliteInboxEngine {
     return claimed;
   }
 
-  /** A write that ended a delivery also frees its sender; `changes` 0: the lease was lost. */
-  private endLease(lease: LeaseRef, changes: number): number {
-    if (changes === 1) this.statements.freeSender.run(lease.seq, lease.token);
+  /**
+   * A write that ended a delivery also frees its sender, and records the attempt it ended;
+   * `changes` 0: the lease was lost, and nothing is recorded.
+   */
+  private endLease(lease: LeaseRef, changes: number, attempt?: AttemptRecord): number {
+    if (changes === 1) {
+      this.statements.freeSender.run(lease.seq, lease.token);
+      if (attempt) this.history.recordAttempt(lease.seq, attempt);
+    }
     return changes;
+  }
+
+  /** How many a requeue took back, recording the replay on each when an admin asked for it. */
+  private requeued(rows: unknown[], write: { replayedBy?: string; now: number }): number {
+    if (write.replayedBy !== undefined) {
+      const seqs = (rows as { seq: number }[]).map((row) => row.seq);
+      this.history.recordReplays(seqs, write.replayedBy, write.now);
+    }
+    return rows.length;
   }
 }
 
@@ -299,12 +329,12 @@ function prepareStatements(db: Database.Database) {
       `UPDATE inbox_messages SET state = 'pending', attempts = 0, next_attempt_at = @now,
        updated_at = @now
        WHERE state = 'dead' AND (@seq IS NULL OR seq = @seq)
-       AND (@vendor IS NULL OR vendor = @vendor)`,
+       AND (@vendor IS NULL OR vendor = @vendor) RETURNING seq`,
     ),
     requeueSeqs: db.prepare(
       `UPDATE inbox_messages SET state = 'pending', attempts = 0, next_attempt_at = @now,
        updated_at = @now
-       WHERE state = 'dead' AND seq IN (SELECT value FROM json_each(@seqs))`,
+       WHERE state = 'dead' AND seq IN (SELECT value FROM json_each(@seqs)) RETURNING seq`,
     ),
     counts: db.prepare(`SELECT state, COUNT(*) AS n FROM inbox_messages GROUP BY state`),
     count: db.prepare(`SELECT COUNT(*) AS n FROM inbox_messages WHERE state = ?`),

@@ -1,5 +1,6 @@
 import type { SchemaMigration } from '../../../storage/schema-migration';
 import { ATTEMPT_HISTORY_TABLES_SQLITE } from '../attempt-history.tables';
+import { BLOCKED_SENDERS_INDEXES } from '../blocked-senders.sql';
 import { MESSAGE_LOG_INDEXES } from '../message-log.indexes';
 
 /**
@@ -70,5 +71,10 @@ ${MESSAGE_LOG_INDEXES}`,
     version: 4,
     name: 'attempt history: every delivery attempt and its B2C calls, bounded per message',
     sql: ATTEMPT_HISTORY_TABLES_SQLITE,
+  },
+  {
+    version: 5,
+    name: 'blocked senders: failing pending messages, pending messages by sender',
+    sql: BLOCKED_SENDERS_INDEXES,
   },
 ];

@@ -1,3 +1,4 @@
+import type { AttemptRecord } from '../../attempt-history';
 import type { MessageFilter, MessagePosition, MessageState } from '../../inbox-store.port';
 
 /** What fences a delivery write: the message and the token its claim took. */
@@ -6,7 +7,11 @@ export interface LeaseRef {
   token: number;
 }
 
-/** Writes the main thread queues; one batch of them is one transaction (one fsync). */
+/**
+ * Writes the main thread queues; one batch of them is one transaction (one fsync). `attempt` on
+ * a write that ends a lease is recorded in the attempt history when (and only when) the fenced
+ * write is made; `replayedBy` on a requeue records a replay for each message it requeues.
+ */
 export type InboxWrite =
   | {
       op: 'insert';
@@ -16,7 +21,7 @@ export type InboxWrite =
     }
   | { op: 'claim'; owner: string; limit: number; leaseMs: number; now: number }
   | { op: 'renew'; lease: LeaseRef; expiresAt: number; now: number }
-  | { op: 'release'; lease: LeaseRef; now: number }
+  | { op: 'release'; lease: LeaseRef; attempt?: AttemptRecord; now: number }
   | {
       op: 'checkpoint';
       lease: LeaseRef;
@@ -30,13 +35,29 @@ export type InboxWrite =
       state: 'delivered' | 'skipped';
       checkpoint: string;
       incidentId: number | null;
+      attempt?: AttemptRecord;
       now: number;
     }
-  | { op: 'retry'; lease: LeaseRef; attempts: number; at: number; error: string; now: number }
-  | { op: 'dead'; lease: LeaseRef; attempts: number; error: string; now: number }
-  | { op: 'requeue'; seq?: number; vendor?: string; now: number }
-  | { op: 'requeueSeqs'; seqs: readonly number[]; now: number }
-  | { op: 'requeueMatching'; filter: MessageFilter; now: number }
+  | {
+      op: 'retry';
+      lease: LeaseRef;
+      attempts: number;
+      at: number;
+      error: string;
+      attempt?: AttemptRecord;
+      now: number;
+    }
+  | {
+      op: 'dead';
+      lease: LeaseRef;
+      attempts: number;
+      error: string;
+      attempt?: AttemptRecord;
+      now: number;
+    }
+  | { op: 'requeue'; seq?: number; vendor?: string; replayedBy?: string; now: number }
+  | { op: 'requeueSeqs'; seqs: readonly number[]; replayedBy?: string; now: number }
+  | { op: 'requeueMatching'; filter: MessageFilter; replayedBy?: string; now: number }
   | { op: 'probe'; now: number };
 
 export type InboxQuery =
@@ -51,8 +72,10 @@ export type InboxQuery =
       now: number;
     }
   | { op: 'find'; seq: number }
+  | { op: 'history'; seq: number; limit: number }
   | { op: 'counts' }
   | { op: 'count'; state: MessageState }
+  | { op: 'blockedSenders'; limit: number }
   | { op: 'pragma'; pragma: string };
 
 /** A row as stored; JSON columns are parsed on the main thread, where they are used. */

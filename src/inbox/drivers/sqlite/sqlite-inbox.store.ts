@@ -4,6 +4,7 @@ import { StoreUnavailableError } from '../../../common/problem/gateway-error';
 import { conversationParty, type InboundMessage } from '../../../vendors/inbound-message';
 import {
   type AcceptResult,
+  type BlockedSender,
   type ClaimedMessage,
   type DeadLetterSelection,
   type DeliveryCheckpoint,
@@ -18,6 +19,14 @@ import {
   type ReplayClaim,
   type StoredMessage,
 } from '../../inbox-store.port';
+import { type BlockedSenderRow, toBlockedSender } from '../blocked-senders.sql';
+import {
+  type AttemptRecord,
+  HISTORY_PER_MESSAGE,
+  type HistoryEntry,
+  type HistoryRow,
+  toHistoryEntry,
+} from '../../attempt-history';
 import { WakeListeners } from '../wake-listeners';
 import { GroupCommitter } from '../group-commit';
 import { InboxLockedError } from './sqlite-inbox.engine';
@@ -120,8 +129,8 @@ export class SqliteInboxStore implements InboxStore {
     return { ...lease, expiresAt };
   }
 
-  async release(lease: Lease): Promise<void> {
-    await this.write({ op: 'release', lease: { seq: lease.seq, token: lease.token } });
+  async release(lease: Lease, attempt?: AttemptRecord): Promise<void> {
+    await this.write({ op: 'release', lease: { seq: lease.seq, token: lease.token }, attempt });
   }
 
   onWake(listener: () => void): () => void {
@@ -148,6 +157,7 @@ export class SqliteInboxStore implements InboxStore {
     lease: Lease,
     state: 'delivered' | 'skipped',
     checkpoint: DeliveryCheckpoint,
+    attempt?: AttemptRecord,
   ): Promise<void> {
     await this.fenced(
       {
@@ -156,17 +166,35 @@ export class SqliteInboxStore implements InboxStore {
         state,
         checkpoint: JSON.stringify(checkpoint),
         incidentId: checkpoint.incidentId ?? null,
+        attempt,
       },
       lease,
     );
   }
 
-  async scheduleRetry(lease: Lease, attempts: number, at: number, error: unknown): Promise<void> {
-    await this.fenced({ op: 'retry', lease, attempts, at, error: JSON.stringify(error) }, lease);
+  async scheduleRetry(
+    lease: Lease,
+    attempts: number,
+    at: number,
+    error: unknown,
+    attempt?: AttemptRecord,
+  ): Promise<void> {
+    await this.fenced(
+      { op: 'retry', lease, attempts, at, error: JSON.stringify(error), attempt },
+      lease,
+    );
   }
 
-  async deadLetter(lease: Lease, attempts: number, error: unknown): Promise<void> {
-    await this.fenced({ op: 'dead', lease, attempts, error: JSON.stringify(error) }, lease);
+  async deadLetter(
+    lease: Lease,
+    attempts: number,
+    error: unknown,
+    attempt?: AttemptRecord,
+  ): Promise<void> {
+    await this.fenced(
+      { op: 'dead', lease, attempts, error: JSON.stringify(error), attempt },
+      lease,
+    );
   }
 
   async get(vendor: string, messageId: string): Promise<StoredMessage | undefined> {
@@ -199,8 +227,13 @@ export class SqliteInboxStore implements InboxStore {
     return row ? toLoggedMessage(row) : undefined;
   }
 
-  async requeueDead(which: DeadLetterSelection): Promise<number> {
-    const requeued = (await this.write(requeueWrite(which))) as number;
+  async history(seq: number, limit = HISTORY_PER_MESSAGE): Promise<HistoryEntry[]> {
+    const rows = (await this.query({ op: 'history', seq, limit })) as HistoryRow[];
+    return rows.map(toHistoryEntry);
+  }
+
+  async requeueDead(which: DeadLetterSelection, replayedBy?: string): Promise<number> {
+    const requeued = (await this.write(requeueWrite(which, replayedBy))) as number;
     if (requeued > 0) this.wakes.wake();
     return requeued;
   }
@@ -211,6 +244,11 @@ export class SqliteInboxStore implements InboxStore {
 
   async count(state: MessageState): Promise<number> {
     return (await this.query({ op: 'count', state })) as number;
+  }
+
+  async blockedSenders(limit: number): Promise<BlockedSender[]> {
+    const rows = (await this.query({ op: 'blockedSenders', limit })) as BlockedSenderRow[];
+    return rows.map(toBlockedSender);
   }
 
   async probeWrite(): Promise<void> {
@@ -306,11 +344,14 @@ function toLease(row: MessageRow): Lease {
   };
 }
 
-function requeueWrite(which: DeadLetterSelection): DistributiveOmit<InboxWrite, 'now'> {
-  if ('seq' in which) return { op: 'requeue', seq: which.seq };
-  if ('seqs' in which) return { op: 'requeueSeqs', seqs: which.seqs };
-  if ('filter' in which) return { op: 'requeueMatching', filter: which.filter };
-  return { op: 'requeue', vendor: which.vendor };
+function requeueWrite(
+  which: DeadLetterSelection,
+  replayedBy: string | undefined,
+): DistributiveOmit<InboxWrite, 'now'> {
+  if ('seq' in which) return { op: 'requeue', seq: which.seq, replayedBy };
+  if ('seqs' in which) return { op: 'requeueSeqs', seqs: which.seqs, replayedBy };
+  if ('filter' in which) return { op: 'requeueMatching', filter: which.filter, replayedBy };
+  return { op: 'requeue', vendor: which.vendor, replayedBy };
 }
 
 function toLoggedMessage(row: MessageRow): LoggedMessage {
