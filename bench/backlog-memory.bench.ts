@@ -1,13 +1,7 @@
 /**
  * (d) Memory with a large backlog: the gateway's resident memory while 1,000,000 messages wait in
- * its store, and its intake rate meanwhile.
- *
- * The inbox is filled before the gateway starts (bench/support/fill-inbox.ts). B2C is down for
- * the whole run (the emulator answers every call 502), so nothing leaves the store, while the
- * worker keeps doing what it does in an outage: it takes the oldest due messages, fails, schedules
- * their retries and moves on through the backlog. RSS is read from /proc/<pid>/status: after
- * start-up, sampled during an intake load (unique signed webhooks, 50 connections), the process's
- * peak (VmHWM), and once more after the load.
+ * its store and B2C is down (so the worker walks the backlog as in an outage), and its intake
+ * rate meanwhile. Method and figures: docs/benchmarks.md, (d).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

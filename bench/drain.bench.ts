@@ -1,12 +1,8 @@
 /**
  * (c) Drain: how close the worker comes to the configured B2C rate limit
- * (`b2c.rateLimitPerSecond`) while a backlog waits, with B2C (the emulator) taking 20 ms per call.
- *
- * The inbox is filled before the gateway starts (unique senders: every message costs a contact
- * lookup, a contact create and an incident create). After a warm-up, the emulator's request log
- * is cleared and read again at the end of a measured window: B2C requests and incidents per
- * second over that window, and their ratio to the configured rate. A rate of 0 runs without a
- * limit, to show what the worker reaches on its own.
+ * (`b2c.rateLimitPerSecond`) while a backlog waits, counted at the emulator over a measured
+ * window; rate 0 shows what the worker reaches unlimited. Method and figures:
+ * docs/benchmarks.md, (c).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,14 +1,7 @@
 /**
- * (a) Intake: bare Fastify (trivial handler) vs the gateway's verified, durable intake, in the
- * same run, with the same load generator sending unique, correctly signed Twilio webhooks. A
- * third server, NestJS on Fastify doing nothing (bench/nest-floor.server.ts), shows how much of
- * the gap is the framework and how much the gateway's own work. Rounds alternate between the
- * servers, so a machine whose speed drifts (shared hosts do) affects all alike; the medians of
- * the rounds are reported. Each round also reads the server's CPU time per answered request
- * (all threads and the event loop alone) and the load generator's, which tells a server short
- * of CPU from one that waits, and how far spreading the work over more cores could go.
- *
- * The gateway's worker is off: this measures intake alone (verify, parse, commit with fsync, ack).
+ * (a) Intake: the gateway's verified, durable intake (worker off) against bare Fastify and the
+ * Nest floor, in alternating rounds with CPU per request, to tell the framework's cost from the
+ * gateway's own. Method and figures: docs/benchmarks.md, (a).
  * Alone: `npm run bench:intake` (builds first). Part of `npm run bench` (bench/run-all.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -1,17 +1,8 @@
 /**
- * The PostgreSQL inbox's two hot paths on a large backlog, through the real PostgresInboxStore:
- *
- *   claim    latency of claim(owner, 4) with 1,000,000 pending messages (many senders), each
- *            followed by a release (the same head of the queue every time: the index entries of
- *            every earlier lease must be skipped) and, separately, by markDelivered (walking
- *            into the backlog, as the worker does); then with one busy sender whose messages
- *            are due ahead of everyone else's (the anti-join reads past each of them)
- *   accept   messages/s of one-message webhooks from 50 concurrent callers (group commit):
- *            PostgreSQL and SQLite on empty stores, in alternating rounds (medians), then
- *            PostgreSQL again on top of the backlog
- *
- * The backlog is written by one INSERT … SELECT generate_series into a fresh schema, dropped at
- * the end. Prints numbers; asserts nothing.
+ * The PostgreSQL inbox's two hot paths through the real PostgresInboxStore: claim latency on a
+ * 1,000,000-message backlog (and behind one busy sender), and accept throughput under group
+ * commit against SQLite's. Prints numbers; asserts nothing. Method: docs/benchmarks.md,
+ * "PostgreSQL inbox: claim and accept on a large backlog".
  *
  *   npx ts-node --transpile-only bench/postgres-claim.bench.ts
  *   BENCH_ROWS=1000000 BENCH_CLAIMS=200 BENCH_HOT_ROWS=20000 BENCH_ACCEPTS=20000

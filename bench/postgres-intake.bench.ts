@@ -1,13 +1,8 @@
 /**
- * (e) Intake on PostgreSQL: one gateway process with `STORAGE_DRIVER=postgres` against one with
- * the embedded SQLite inbox, in the same run, under the same load: unique inbound SMS webhooks
- * signed as Twilio signs them, from (a)'s load generator with (a)'s CPU accounting. Both
- * gateways run throughout with their workers off; rounds alternate between them (and which goes
- * first), so a machine whose speed drifts affects both alike; medians of the rounds are reported.
- *
- * The PostgreSQL gateway's work is split over two kinds of process: its own, and the server's
- * backends serving its connections (found by application_name and read from /proc when the
- * server runs on this host). Both are reported per answered request.
+ * (e) Intake on PostgreSQL: one gateway with `STORAGE_DRIVER=postgres` against one on SQLite
+ * (workers off), (a)'s load and CPU accounting in alternating rounds, plus the CPU of the
+ * server's backends serving the PostgreSQL gateway. Method and figures: docs/benchmarks.md,
+ * "Several processes on PostgreSQL", (e).
  *
  * Alone: `npm run -s build && ts-node --transpile-only bench/postgres-intake.bench.ts`.
  * Part of `npm run bench` (bench/run-all.ts, scenario e).

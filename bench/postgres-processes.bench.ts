@@ -9,11 +9,8 @@
  *       the emulator received, by arrival time: the highest 1-second window and the sustained
  *       rate.
  *
- * Each set of processes gets a fresh schema (migrated before they start) and a fresh emulator.
- * The processes are started on an empty inbox and left to settle; the backlog is then written
- * in one transaction with the gateway's own insert statement, and its commit wakes every
- * process through LISTEN/NOTIFY as an accepting gateway would. Start-up is thus not timed, and
- * every process competes for the backlog from its first moment.
+ * The backlog is written after the processes settle, so start-up is not timed. Method and
+ * figures: docs/benchmarks.md, "Several processes on PostgreSQL", (f) and (g).
  *
  * Alone: `npm run -s build && ts-node --transpile-only bench/postgres-processes.bench.ts [f|g]`.
  * Part of `npm run bench` (bench/run-all.ts, scenarios f and g).

@@ -18,7 +18,8 @@
  * Writes bench/results/bench-<time>.json and latest.json, and docs/benchmarks.md (a quick or
  * partial run writes bench/results/benchmarks.{quick,partial}.md instead, unless
  * BENCH_WRITE_DOCS=1; BENCH_WRITE_DOCS=section, with e, f and g run, replaces only the
- * PostgreSQL section of docs/benchmarks.md). Knobs: see
+ * PostgreSQL section of docs/benchmarks.md). Either way the file's hand-written blocks are kept
+ * (bench/support/hand-written.ts). Knobs: see
  * bench/support/knobs.ts. Exits non-zero when a scenario fails; a missed target is reported,
  * not an error.
  */
@@ -32,6 +33,12 @@ import { runPostgresIntake } from './postgres-intake.bench';
 import { runDrainScaling, runRateAdherence } from './postgres-processes.bench';
 import { runSeedVsGateway } from './seed-vs-gateway.bench';
 import { knobs } from './support/knobs';
+import {
+  handWrittenBlocks,
+  keepHandWritten,
+  withHandWritten,
+  withoutHandWritten,
+} from './support/hand-written';
 import { describeMachine, loadNow } from './support/machine';
 import { ROOT, stopAll } from './support/processes';
 import { postgresSection, renderReport, spliceSection, type BenchResults } from './support/report';
@@ -126,7 +133,8 @@ async function main(): Promise<void> {
       ? committed
       : join(RESULTS_DIR, knobs.quick ? 'benchmarks.quick.md' : 'benchmarks.partial.md');
   mkdirSync(join(docs, '..'), { recursive: true });
-  writeFileSync(docs, renderReport(results));
+  const previous = existsSync(docs) ? readFileSync(docs, 'utf8') : '';
+  writeFileSync(docs, keepHandWritten(previous, renderReport(results)));
   console.log(`\nResults: ${join(RESULTS_DIR, 'latest.json')}\nReport:  ${docs}`);
   if (process.env.BENCH_WRITE_DOCS === 'section') writeSection(results, committed);
   console.log(`Load average at the end: ${results.machine.loadAtEnd.join(' ')}`);
@@ -145,7 +153,8 @@ function writeSection(results: BenchResults, file: string): void {
     return;
   }
   const doc = existsSync(file) ? readFileSync(file, 'utf8') : renderReport(results);
-  writeFileSync(file, spliceSection(doc, postgresSection(results)));
+  const spliced = spliceSection(withoutHandWritten(doc), postgresSection(results));
+  writeFileSync(file, withHandWritten(spliced, handWrittenBlocks(doc)));
   console.log(`Section: ${file} (its PostgreSQL section only)`);
 }
 

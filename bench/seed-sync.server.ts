@@ -11,12 +11,8 @@
  *   5. POST incidents/{id}/threads {Note: the whole payload as indented JSON}
  *   then 200 {"message": "success"}; any failure → 502, as API Gateway answers a failed function.
  *
- * Faithful, including its flaws: no signature check, no deduplication (a vendor retry makes a
- * second incident), the URL of step 1 quoted as Python requests quotes it (spaces become %20,
- * `'` and `+` stay as they are). Two departures, both in the seed's favour: its
- * `if id in create_result` (Python's built-in `id`, so always false: every new contact would
- * raise) is read as the evident `'id' in create_result`; and Vault secret reads per invocation,
- * cold starts and one-request-per-container concurrency are not modelled.
+ * Faithful, flaws included; its two departures (both in the seed's favour) are listed in
+ * docs/benchmarks.md, (b) Method.
  *
  * Arguments: port. Environment: B2C_URL, B2C_USERNAME, B2C_PASSWORD.
  */

@@ -1,14 +1,9 @@
 /**
  * (b) The seed's synchronous design (bench/seed-sync.server.ts: every B2C call inside the
- * request) vs the gateway's acknowledgement (commit, then answer; the worker calls B2C later).
- * Each has its own B2C emulator, so the incident counts stay apart. Both get the same offered
- * load: unique webhooks at an even `BENCH_SEED_RATE` per second over at most 50 connections,
- * each given Twilio's 15 s to answer (support/paced-load.ts).
- *
- * Phase 1, B2C at 50 ms per call: ack latency of each, and the ratio.
- * Phase 2, B2C at 5 s per call (both at once; webhooks sent for `BENCH_SLOW_DURATION_S`, then
- * each still gets its 15 s): what the vendor sees from each, how many incidents
- * the seed still makes for webhooks the vendor had already failed, and the gateway's backlog.
+ * request) vs the gateway's acknowledgement (commit, then answer), under the same paced load:
+ * phase 1 with B2C at 50 ms per call (ack latency), phase 2 at 5 s per call (what the vendor sees,
+ * incidents the seed makes for webhooks already failed, the gateway's backlog). Method and
+ * figures: docs/benchmarks.md, (b).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,7 +1,6 @@
 /**
  * Every duration and size of `npm run bench`, from the environment. `BENCH_QUICK=1` shrinks them
- * to a smoke run of 2–3 minutes; the full run takes about 12 minutes on a 2-core machine (a–d
- * about 8, the PostgreSQL scenarios e–g about 4).
+ * to a smoke run (run times: docs/benchmarks.md, How to run).
  */
 const quick = process.env.BENCH_QUICK === '1';
 
@@ -38,7 +37,7 @@ export const knobs = {
   intake: {
     warmupS: num('BENCH_WARMUP_S', 3, 1),
     durationS: num('BENCH_DURATION_S', 10, 3),
-    // Five: on a shared host the speed of single rounds was seen to vary by a third.
+    // Five: single rounds vary on a shared host (docs/benchmarks.md, (a) Method).
     rounds: num('BENCH_ROUNDS', 5, 1),
   },
 

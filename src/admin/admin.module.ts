@@ -2,8 +2,10 @@ import { Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
 import { AdminSessionCoreModule } from '../admin-console/session/admin-session-core.module';
 import { OutboundAllowModule } from '../allowlist/outbound/outbound-allow.module';
+import { provideOutboundTargets } from '../allowlist/outbound/outbound-target-declaration.port';
 import { AdminAuthenticator } from './admin-authenticator';
 import { AdminController } from './admin.controller';
+import { adminOutboundTargets } from './admin.outbound-targets';
 import { AdminGuard } from './admin.guard';
 import { AdminStrategy } from './admin.strategy';
 import { ReferenceController } from './reference.controller';
@@ -22,7 +24,12 @@ import { ReferenceController } from './reference.controller';
     AdminSessionCoreModule,
   ],
   controllers: [AdminController, ReferenceController],
-  providers: [AdminAuthenticator, AdminStrategy, AdminGuard],
+  providers: [
+    AdminAuthenticator,
+    AdminStrategy,
+    AdminGuard,
+    provideOutboundTargets('admin', adminOutboundTargets),
+  ],
   exports: [AdminAuthenticator, AdminGuard],
 })
 export class AdminModule {}

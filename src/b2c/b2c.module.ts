@@ -3,19 +3,22 @@ import { Inject, Module, type OnApplicationShutdown, type Provider } from '@nest
 import { guardAxiosInstance, guardedAxiosDefaults } from '../allowlist/outbound/guarded-axios';
 import { OutboundAllowModule } from '../allowlist/outbound/outbound-allow.module';
 import { OutboundGuard } from '../allowlist/outbound/outbound-guard';
+import { provideOutboundTargets } from '../allowlist/outbound/outbound-target-declaration.port';
 import { GatewayConfig } from '../config/gateway-config';
 import { StorageModule } from '../storage/storage.module';
 import { b2cAuthInstaller, b2cAuthProvider } from './auth/b2c-auth.provider';
 import { B2cCallEvents } from './b2c-call-events';
 import { B2cClient } from './b2c-client';
 import { B2C_CONNECTION, b2cConnectionProvider, type B2cConnection } from './b2c-connection';
+import { b2cOutboundTargets } from './b2c.outbound-targets';
 import { B2C_FLOW_CONTROL, type B2cFlowControl } from './flow-control/b2c-flow-control.port';
 import { b2cFlowControlProvider } from './flow-control/b2c-flow-control.provider';
 import { IncidentService } from './incident.service';
 
 @Module({
   imports: [OutboundAllowModule],
-  providers: [b2cConnectionProvider],
+  // The site and token URLs, checked against the outbound allowlist at start-up.
+  providers: [b2cConnectionProvider, provideOutboundTargets('b2c', b2cOutboundTargets)],
   exports: [B2C_CONNECTION],
 })
 export class B2cConnectionModule implements OnApplicationShutdown {

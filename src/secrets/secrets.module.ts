@@ -1,5 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { OutboundAllowModule } from '../allowlist/outbound/outbound-allow.module';
+import { provideOutboundTargets } from '../allowlist/outbound/outbound-target-declaration.port';
+import { ociVaultOutboundTargets } from './oci-vault/oci-vault.outbound-targets';
 import { SecretsService } from './secrets.service';
 
 /**
@@ -9,7 +11,7 @@ import { SecretsService } from './secrets.service';
 @Global()
 @Module({
   imports: [OutboundAllowModule],
-  providers: [SecretsService],
+  providers: [SecretsService, provideOutboundTargets('oci-vault', ociVaultOutboundTargets)],
   exports: [SecretsService],
 })
 export class SecretsModule {}

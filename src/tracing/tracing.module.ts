@@ -1,5 +1,6 @@
 import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { OUTBOUND_HTTP, type OutboundHttp } from '../allowlist/outbound/outbound-http.port';
+import { provideOutboundTargets } from '../allowlist/outbound/outbound-target-declaration.port';
 import { B2cModule } from '../b2c/b2c.module';
 import { GatewayConfig } from '../config/gateway-config';
 import { DELIVERY_TRACER } from '../inbox/delivery-tracer.port';
@@ -7,6 +8,7 @@ import { InboxModule } from '../inbox/inbox.module';
 import { DeliverySpans } from './delivery-spans';
 import { OtlpHttpTraceExporter } from './otlp-http-trace.exporter';
 import { EXPORT_REQUEST_TIMEOUT_MS, TracingRuntime } from './tracing-runtime';
+import { tracingOutboundTargets } from './tracing.outbound-targets';
 import { otlpTracesUrl, parseOtlpHeaders } from './tracing.settings';
 import { WebhookSpans } from './webhook-spans';
 import { WEBHOOK_TRACING } from './webhook-tracing.port';
@@ -35,6 +37,8 @@ export class TracingModule implements OnApplicationShutdown {
       global: true,
       imports: [InboxModule, B2cModule],
       providers: [
+        // The collector, checked against the outbound allowlist at start-up.
+        provideOutboundTargets('tracing', tracingOutboundTargets),
         {
           provide: TracingRuntime,
           inject: [OUTBOUND_HTTP, GatewayConfig],

@@ -1,10 +1,8 @@
 import { compileOutboundPolicy } from '../allowlist/outbound/outbound-policy';
-import {
-  assertConfiguredTargetsAllowed,
-  configuredOutboundTargets,
-} from '../allowlist/outbound/configured-targets';
+import { assertConfiguredTargetsAllowed } from '../allowlist/outbound/configured-targets';
 import { ConfigError } from '../config/config-error';
 import { loadGatewayConfig } from '../config/load-config';
+import { tracingOutboundTargets } from './tracing.outbound-targets';
 import { otlpTracesUrl, parseOtlpHeaders } from './tracing.settings';
 
 describe('tracing settings (OTEL_*)', () => {
@@ -72,7 +70,7 @@ describe('tracing settings (OTEL_*)', () => {
       ALLOWLIST_OUTBOUND_TARGETS: 'site.example.com',
     });
     const policy = compileOutboundPolicy(config.allowlist.outbound, config.nodeEnv);
-    expect(() => assertConfiguredTargetsAllowed(policy, configuredOutboundTargets(config))).toThrow(
+    expect(() => assertConfiguredTargetsAllowed(policy, tracingOutboundTargets(config))).toThrow(
       'tracing.endpoint (OTEL_EXPORTER_OTLP_ENDPOINT): https://otel.example.com/v1/traces is not an allowed outbound target',
     );
     const listed = loadGatewayConfig({
@@ -82,7 +80,7 @@ describe('tracing settings (OTEL_*)', () => {
     expect(() =>
       assertConfiguredTargetsAllowed(
         compileOutboundPolicy(listed.allowlist.outbound, listed.nodeEnv),
-        configuredOutboundTargets(listed),
+        tracingOutboundTargets(listed),
       ),
     ).not.toThrow();
   });

@@ -11,9 +11,9 @@ const PHONE_LIKE = /^\+[0-9 ().-]{2,30}$/;
 export const E164 = /^\+[1-9][0-9]{6,14}$/;
 
 /**
- * Bounded, because senders are unbounded; the gateway's own numbers (To) always hit. A Map that
- * drops its oldest key was tried and costs more than the parse it saves: V8 keeps deleted entries
- * at the front of the table, so finding the oldest key walks thousands of them.
+ * Bounded, because senders are unbounded; the gateway's own numbers (To) always hit. An LRU, not
+ * a Map evicting its oldest key, which costs more than the parse it saves (docs/benchmarks.md,
+ * (a) Method).
  */
 const cache = new LRUCache<string, string>({ max: 10_000 });
 /** The cache's value for "not a valid number" (it stores no undefined or null). */

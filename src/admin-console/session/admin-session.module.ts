@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
 import { AdminModule } from '../../admin/admin.module';
+import { provideOutboundTargets } from '../../allowlist/outbound/outbound-target-declaration.port';
 import { AdminSessionCoreModule } from './admin-session-core.module';
 import { AdminSessionController } from './admin-session.controller';
 import { AdminOidcController } from './oidc/admin-oidc.controller';
+import { adminOidcOutboundTargets } from './oidc/admin-oidc.outbound-targets';
 import { OidcSignIn } from './oidc/oidc-sign-in';
 
 /**
@@ -12,6 +14,6 @@ import { OidcSignIn } from './oidc/oidc-sign-in';
 @Module({
   imports: [AdminModule, AdminSessionCoreModule],
   controllers: [AdminSessionController, AdminOidcController],
-  providers: [OidcSignIn],
+  providers: [OidcSignIn, provideOutboundTargets('admin-oidc', adminOidcOutboundTargets)],
 })
 export class AdminSessionModule {}

@@ -5,7 +5,6 @@ import { ConfigError } from '../../config/config-error';
 import { GatewayConfig } from '../../config/gateway-config';
 import { loadGatewayConfig } from '../../config/load-config';
 import { checkOutboundTarget, safeTarget } from './check-outbound-target';
-import { assertConfiguredTargetsAllowed, configuredOutboundTargets } from './configured-targets';
 import { allowEmbeddedEmulatorTarget } from './development-targets';
 import { compileOutboundPolicy, type OutboundPolicy } from './outbound-policy';
 import { parseOutboundTarget } from './outbound-target';
@@ -219,45 +218,6 @@ describe('outbound settings in the gateway configuration', () => {
       /cannot read .*missing\.pem \(ENOENT\)/,
     );
     expect(() => policy([], { caBundleFile: empty })).toThrow('holds no PEM certificate');
-  });
-
-  it('stops start-up when the configured B2C site is not listed, naming key, target and reason', () => {
-    const config = new GatewayConfig();
-    config.b2c.url = 'https://mysite.custhelp.com';
-    const rules = policy(['othersite.custhelp.com']);
-    expect(() => assertConfiguredTargetsAllowed(rules, configuredOutboundTargets(config))).toThrow(
-      'b2c.url (B2C_URL): https://mysite.custhelp.com/services/rest/connect/v1.4/ is not an allowed ' +
-        'outbound target (host mysite.custhelp.com is not on the outbound allowlist)',
-    );
-    expect(() =>
-      assertConfiguredTargetsAllowed(
-        policy(['mysite.custhelp.com']),
-        configuredOutboundTargets(config),
-      ),
-    ).not.toThrow();
-  });
-
-  it('checks the B2C OAuth token endpoint too when b2c.auth is oauth', () => {
-    const config = new GatewayConfig();
-    config.b2c.url = 'https://mysite.custhelp.com';
-    config.b2c.auth = 'oauth';
-    config.b2c.oauth = {
-      tokenUrl: 'https://idcs-abc.identity.oraclecloud.com/oauth2/v1/token',
-    } as GatewayConfig['b2c']['oauth'];
-    expect(() =>
-      assertConfiguredTargetsAllowed(
-        policy(['mysite.custhelp.com']),
-        configuredOutboundTargets(config),
-      ),
-    ).toThrow(
-      'b2c.oauth.tokenUrl (B2C_OAUTH_TOKEN_URL): https://idcs-abc.identity.oraclecloud.com/oauth2/v1/token',
-    );
-    expect(() =>
-      assertConfiguredTargetsAllowed(
-        policy(['mysite.custhelp.com', 'https://idcs-abc.identity.oraclecloud.com/oauth2/']),
-        configuredOutboundTargets(config),
-      ),
-    ).not.toThrow();
   });
 
   it('development defaults for the embedded emulator list its origin and turn http on', () => {
