@@ -1,6 +1,10 @@
-import Database from 'better-sqlite3';
-import { migrateSqlite } from '../../inbox/drivers/sqlite/sqlite-migrator';
+import type Database from 'better-sqlite3';
 import type { SchemaMigration } from '../../storage/schema-migration';
+import {
+  namedParams,
+  namedPlaceholders,
+  openSideStore,
+} from '../../storage/sqlite/sqlite-side-store';
 import type { AlertState } from '../alert-conditions';
 import type { AlertStateStore } from '../alert-state-store.port';
 import {
@@ -18,21 +22,6 @@ export const SQLITE_ALERT_MIGRATIONS: readonly SchemaMigration[] = [
   { version: 1, name: 'alert states and the evaluation lease', sql: ALERT_TABLES },
 ];
 
-/** `$1` → `@p1`: better-sqlite3 binds named parameters, and a statement may use one twice. */
-function sqlite(statement: string): string {
-  return statement.replace(/\$(\d+)/g, '@p$1');
-}
-
-/** better-sqlite3 binds no booleans: 1/0, as the column reads back. */
-function params(values: unknown[]): Record<string, unknown> {
-  return Object.fromEntries(
-    values.map((value, index) => [
-      `p${index + 1}`,
-      typeof value === 'boolean' ? (value ? 1 : 0) : value,
-    ]),
-  );
-}
-
 /**
  * `storage.driver: sqlite`: a small file of its own in the data directory, so a restart
  * remembers which alerts went out and does not send them again.
@@ -42,12 +31,8 @@ export class SqliteAlertStateStore implements AlertStateStore {
   private readonly statements: Record<string, Database.Statement>;
 
   constructor(file: string) {
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 5000');
-    migrateSqlite(this.db, SQLITE_ALERT_MIGRATIONS, 'the SQLite alert store');
-    const prepare = (statement: string) => this.db.prepare(sqlite(statement));
+    this.db = openSideStore(file, SQLITE_ALERT_MIGRATIONS, 'the SQLite alert store');
+    const prepare = (statement: string) => this.db.prepare(namedPlaceholders(statement));
     this.statements = {
       claim: prepare(CLAIM_EVALUATION),
       release: prepare(RELEASE_EVALUATION),
@@ -57,12 +42,12 @@ export class SqliteAlertStateStore implements AlertStateStore {
   }
 
   claimEvaluation(owner: string, leaseMs: number, now: number): Promise<boolean> {
-    const result = this.statements.claim.run(params([owner, now + leaseMs, now]));
+    const result = this.statements.claim.run(namedParams(owner, now + leaseMs, now));
     return Promise.resolve(result.changes > 0);
   }
 
   releaseEvaluation(owner: string): Promise<void> {
-    this.statements.release.run(params([owner]));
+    this.statements.release.run(namedParams(owner));
     return Promise.resolve();
   }
 
@@ -72,7 +57,7 @@ export class SqliteAlertStateStore implements AlertStateStore {
   }
 
   save(owner: string, state: AlertState, now: number): Promise<boolean> {
-    const result = this.statements.save.run(params(stateParams(owner, state, now)));
+    const result = this.statements.save.run(namedParams(...stateParams(owner, state, now)));
     return Promise.resolve(result.changes > 0);
   }
 

@@ -1,6 +1,10 @@
-import Database from 'better-sqlite3';
-import { migrateSqlite } from '../../inbox/drivers/sqlite/sqlite-migrator';
+import type Database from 'better-sqlite3';
 import type { SchemaMigration } from '../../storage/schema-migration';
+import {
+  namedParams,
+  namedPlaceholders,
+  openSideStore,
+} from '../../storage/sqlite/sqlite-side-store';
 import type {
   Conversation,
   ConversationKey,
@@ -31,16 +35,9 @@ export const SQLITE_CONVERSATION_MIGRATIONS: readonly SchemaMigration[] = [
   },
 ];
 
-/**
- * `$1` (PostgreSQL) → `@p1`, bound by `params` (better-sqlite3 has no numbered parameters, and
- * a statement may use one twice); MAX_FN → SQLite's scalar MAX.
- */
+/** The shared statements' MAX_FN → SQLite's scalar MAX (PostgreSQL's is GREATEST). */
 function sqlite(statement: string): string {
-  return statement.replace(/\$(\d+)/g, '@p$1').replace('MAX_FN', 'MAX');
-}
-
-function params(...values: unknown[]): Record<string, unknown> {
-  return Object.fromEntries(values.map((value, index) => [`p${index + 1}`, value]));
+  return namedPlaceholders(statement).replace('MAX_FN', 'MAX');
 }
 
 /**
@@ -53,11 +50,7 @@ export class SqliteConversationStore implements ConversationStore {
   private readonly statements: Record<string, Database.Statement>;
 
   constructor(file: string) {
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 5000');
-    migrateSqlite(this.db, SQLITE_CONVERSATION_MIGRATIONS, 'the SQLite conversation store');
+    this.db = openSideStore(file, SQLITE_CONVERSATION_MIGRATIONS, 'the SQLite conversation store');
     const prepare = (statement: string) => this.db.prepare(sqlite(statement));
     this.statements = {
       find: prepare('SELECT * FROM conversations WHERE customer = $1 AND our_number = $2'),
@@ -75,7 +68,7 @@ export class SqliteConversationStore implements ConversationStore {
   }
 
   find(key: ConversationKey): Promise<Conversation | undefined> {
-    const row = this.statements.find.get(params(key.customer, key.ourNumber)) as
+    const row = this.statements.find.get(namedParams(key.customer, key.ourNumber)) as
       ConversationRow | undefined;
     return Promise.resolve(row ? toConversation(row) : undefined);
   }
@@ -84,7 +77,7 @@ export class SqliteConversationStore implements ConversationStore {
     conversation: ConversationKey & { vendor: string; incidentId: number; at: number },
   ): Promise<void> {
     this.statements.record.run(
-      params(
+      namedParams(
         conversation.customer,
         conversation.ourNumber,
         conversation.vendor,
@@ -96,24 +89,24 @@ export class SqliteConversationStore implements ConversationStore {
   }
 
   active(since: number, limit: number): Promise<Conversation[]> {
-    const rows = this.statements.active.all(params(since, limit)) as ConversationRow[];
+    const rows = this.statements.active.all(namedParams(since, limit)) as ConversationRow[];
     return Promise.resolve(rows.map(toConversation));
   }
 
   setOptOut(customer: string, optedOut: boolean, at: number): Promise<void> {
-    this.statements.setOptOut.run(params(customer, optedOut ? 1 : 0, at));
+    this.statements.setOptOut.run(namedParams(customer, optedOut ? 1 : 0, at));
     return Promise.resolve();
   }
 
   isOptedOut(customer: string): Promise<boolean> {
-    const row = this.statements.isOptedOut.get(params(customer)) as
+    const row = this.statements.isOptedOut.get(namedParams(customer)) as
       { opted_out: number } | undefined;
     return Promise.resolve(row?.opted_out === 1);
   }
 
   recordSent(sent: Omit<SentReply, 'updatedAt' | 'errorCode'> & { at: number }): Promise<void> {
     this.statements.recordSent.run(
-      params(
+      namedParams(
         sent.vendor,
         sent.vendorMessageId,
         sent.incidentId,
@@ -131,30 +124,32 @@ export class SqliteConversationStore implements ConversationStore {
     receipt: { status: string; errorCode?: string; at: number },
   ): Promise<SentReply | undefined> {
     const row = this.statements.updateSent.get(
-      params(vendor, vendorMessageId, receipt.status, receipt.errorCode ?? null, receipt.at),
+      namedParams(vendor, vendorMessageId, receipt.status, receipt.errorCode ?? null, receipt.at),
     ) as SentReplyRow | undefined;
     return Promise.resolve(row ? toSentReply(row) : undefined);
   }
 
   getSent(vendor: string, vendorMessageId: string): Promise<SentReply | undefined> {
-    const row = this.statements.getSent.get(params(vendor, vendorMessageId)) as
+    const row = this.statements.getSent.get(namedParams(vendor, vendorMessageId)) as
       SentReplyRow | undefined;
     return Promise.resolve(row ? toSentReply(row) : undefined);
   }
 
   claimPoll(owner: string, leaseMs: number, now: number) {
-    const row = this.statements.claimPoll.get(params(owner, now + leaseMs, now)) as
+    const row = this.statements.claimPoll.get(namedParams(owner, now + leaseMs, now)) as
       { cursor_at: number | null } | undefined;
     if (!row) return Promise.resolve(undefined);
     return Promise.resolve(row.cursor_at === null ? {} : { cursor: Number(row.cursor_at) });
   }
 
   savePollCursor(owner: string, cursor: number): Promise<boolean> {
-    return Promise.resolve(this.statements.savePollCursor.run(params(owner, cursor)).changes > 0);
+    return Promise.resolve(
+      this.statements.savePollCursor.run(namedParams(owner, cursor)).changes > 0,
+    );
   }
 
   releasePoll(owner: string): Promise<void> {
-    this.statements.releasePoll.run(params(owner));
+    this.statements.releasePoll.run(namedParams(owner));
     return Promise.resolve();
   }
 

@@ -1,8 +1,10 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
-import { migrateSqlite } from '../../inbox/drivers/sqlite/sqlite-migrator';
+import type Database from 'better-sqlite3';
 import type { SchemaMigration } from '../../storage/schema-migration';
+import {
+  namedParams,
+  namedPlaceholders,
+  openSideStore,
+} from '../../storage/sqlite/sqlite-side-store';
 import {
   type DeliveryControlRow,
   type DeliveryControlStore,
@@ -18,12 +20,6 @@ export const SQLITE_DELIVERY_CONTROL_MIGRATIONS: readonly SchemaMigration[] = [
   { version: 1, name: 'the admin delivery pause', sql: DELIVERY_CONTROL_TABLE },
 ];
 
-/** `$1` (PostgreSQL) → `@p1`, bound by `params` (better-sqlite3 has no numbered parameters). */
-const sqlite = (statement: string) => statement.replace(/\$(\d+)/g, '@p$1');
-
-const params = (...values: unknown[]) =>
-  Object.fromEntries(values.map((value, index) => [`p${index + 1}`, value]));
-
 /**
  * `storage.driver: sqlite`: a small file of its own in the data directory (one process, as the
  * inbox), so a pause outlives a restart. A write is one fsync (WAL, synchronous=FULL); writes
@@ -34,16 +30,15 @@ export class SqliteDeliveryControlStore implements DeliveryControlStore {
   private readonly statements: Record<'read' | 'pause' | 'resume', Database.Statement>;
 
   constructor(file: string) {
-    mkdirSync(dirname(file), { recursive: true });
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 5000');
-    migrateSqlite(this.db, SQLITE_DELIVERY_CONTROL_MIGRATIONS, 'the SQLite delivery control');
+    this.db = openSideStore(
+      file,
+      SQLITE_DELIVERY_CONTROL_MIGRATIONS,
+      'the SQLite delivery control',
+    );
     this.statements = {
       read: this.db.prepare(READ_PAUSE),
-      pause: this.db.prepare(sqlite(SET_PAUSE)),
-      resume: this.db.prepare(sqlite(SET_RESUME)),
+      pause: this.db.prepare(namedPlaceholders(SET_PAUSE)),
+      resume: this.db.prepare(namedPlaceholders(SET_RESUME)),
     };
   }
 
@@ -54,12 +49,12 @@ export class SqliteDeliveryControlStore implements DeliveryControlStore {
   }
 
   pause(by: string, at: number, reason?: string): Promise<DeliveryPauseState> {
-    this.statements.pause.run(params(by, at, reason ?? null));
+    this.statements.pause.run(namedParams(by, at, reason ?? null));
     return this.read();
   }
 
   resume(by: string, at: number): Promise<DeliveryPauseState> {
-    this.statements.resume.run(params(by, at));
+    this.statements.resume.run(namedParams(by, at));
     return this.read();
   }
 
