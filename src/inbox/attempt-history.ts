@@ -1,21 +1,15 @@
+import type { B2cCall } from '../b2c/b2c-call-events';
+
 /**
  * The attempt history of a message: one entry per delivery attempt (with the HTTP calls it
  * made) and one per admin replay. Kept in the inbox store beside the message, bounded.
  */
 
-/** One HTTP call an attempt made: a Connect REST call to B2C, or a vendor's send API. */
-export interface AttemptCall {
-  method: string;
-  /** B2C: relative to the Connect REST base URL; a vendor: host and path. Never a query. */
-  path: string;
-  /** Epoch ms. */
-  startedAt: number;
-  durationMs: number;
-  /** Undefined when no answer came (timeout, connection refused). */
-  status?: number;
-  /** Oracle's `o:errorCode` of a B2C error answer. */
-  errorCode?: string;
-}
+/**
+ * One HTTP call an attempt made: a Connect REST call to B2C as B2cCallEvents tells it, or a
+ * vendor's send API in the same shape (its path is host and path). Never a query or a body.
+ */
+export type AttemptCall = B2cCall;
 
 /** How an attempt ended. A lost lease records nothing: the new owner records its own. */
 export type AttemptOutcome = 'delivered' | 'skipped' | 'retry' | 'dead' | 'released';
