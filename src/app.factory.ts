@@ -5,9 +5,12 @@ import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module';
 import { PASSPORT_REQUEST_PROPERTIES } from './auth/passport-request-shape';
 import { securityHeaders } from './common/http/security-headers';
-import { lazyChildLoggerFactory } from './common/logging/lazy-child-logger';
-import { createRootLogger } from './common/logging/root-logger';
-import { PinoNestLogger } from './common/logging/pino-nest-logger';
+import {
+  createRootLogger,
+  loggingModule,
+  loggingParams,
+  nestJsLogger,
+} from './common/logging/gateway-logging';
 import { INSTANCE_ID, requestIdGenerator } from './common/problem/reference-id';
 import { prepareConfiguration } from './config/config.module';
 import type { Environment } from './config/load-config';
@@ -40,7 +43,6 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     // One line per refusal (ProblemFilter) and per delivery is the record; per-request access
     // lines would double the log volume at webhook rates.
     logController: new LogController({ disableRequestLogging: true }),
-    childLoggerFactory: lazyChildLoggerFactory,
     bodyLimit: config.server.bodyLimitBytes,
     // Vendors wait 10-15 s at most; a request still unfinished after this is abandoned.
     requestTimeout: config.server.requestTimeoutMs,
@@ -68,12 +70,13 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     fastify.decorateRequest(property, null);
   }
 
+  const logging = loggingParams(logger);
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot(configuration),
+    AppModule.forRoot(configuration, loggingModule(logging)),
     adapter,
     {
       bodyParser: false,
-      logger: new PinoNestLogger(logger),
+      logger: nestJsLogger(logging),
       abortOnError: false,
     },
   );

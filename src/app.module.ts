@@ -22,10 +22,15 @@ import { VendorsModule } from './vendors/vendors.module';
 
 @Module({})
 export class AppModule {
-  static forRoot(configuration: PreparedConfiguration): DynamicModule {
+  /**
+   * `logging` is nestjs-pino's LoggerModule (built by createApp around its root logger), first so
+   * that its middleware binds each request's logger before anything else runs.
+   */
+  static forRoot(configuration: PreparedConfiguration, logging?: DynamicModule): DynamicModule {
     return {
       module: AppModule,
       imports: [
+        ...(logging ? [logging] : []),
         GatewayConfigModule.forRoot(configuration),
         ProblemModule,
         AllowlistModule,

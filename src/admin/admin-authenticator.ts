@@ -1,18 +1,24 @@
-import { Inject, Injectable, type OnModuleInit, Optional } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  type OnModuleDestroy,
+  type OnModuleInit,
+  Optional,
+} from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import {
   ADMIN_SESSION_AUTHENTICATOR,
   type AdminSessionAuthenticator,
 } from '../admin-console/session/admin-session.port';
-import { OUTBOUND_HTTP, type OutboundHttp } from '../allowlist/outbound/outbound-http.port';
+import { OutboundGuard } from '../allowlist/outbound/outbound-guard';
 import { AdminUnauthorizedError } from '../common/problem/gateway-error';
 import { GatewayConfig } from '../config/gateway-config';
 import { SecretsService } from '../secrets/secrets.service';
 import type { AdminPrincipal } from './admin-principal';
 import { type AdminMode, effectiveAdminMode } from './admin.settings';
 import { bearerToken } from './bearer-token';
-import { JwksCache } from './jwks-cache';
 import { JwtAdminVerifier } from './jwt-admin-verifier';
+import { RemoteJwks } from './remote-jwks';
 import { StaticTokenVerifier } from './static-token-verifier';
 
 /**
@@ -22,18 +28,18 @@ import { StaticTokenVerifier } from './static-token-verifier';
  * "anonymous".
  */
 @Injectable()
-export class AdminAuthenticator implements OnModuleInit {
+export class AdminAuthenticator implements OnModuleInit, OnModuleDestroy {
   readonly mode: AdminMode;
   private verify: (token: string) => Promise<AdminPrincipal> | AdminPrincipal = () => {
     throw new AdminUnauthorizedError('admin authentication is disabled (admin.mode)');
   };
-  /** `jwt` mode only: the key cache, for diagnostics and tests. */
-  jwks?: JwksCache;
+  /** `jwt` mode only: the identity domain's key set, for diagnostics and tests. */
+  jwks?: RemoteJwks;
 
   constructor(
     private readonly config: GatewayConfig,
     private readonly secrets: SecretsService,
-    @Inject(OUTBOUND_HTTP) private readonly outbound: OutboundHttp,
+    private readonly outbound: OutboundGuard,
     @Optional()
     @Inject(ADMIN_SESSION_AUTHENTICATOR)
     private readonly sessions?: AdminSessionAuthenticator,
@@ -49,11 +55,12 @@ export class AdminAuthenticator implements OnModuleInit {
       this.verify = (candidate) => verifier.verify(candidate);
     } else if (this.mode === 'jwt') {
       const jwt = settings.jwt;
-      this.jwks = new JwksCache(this.outbound, {
+      this.jwks = new RemoteJwks(this.outbound, {
         url: jwt.jwksUrl as string,
         maxAgeMs: jwt.jwksMaxAgeMs,
         refreshCooldownMs: jwt.jwksRefreshCooldownMs,
         timeoutMs: jwt.jwksTimeoutMs,
+        purpose: 'admin-jwks',
       });
       const verifier = new JwtAdminVerifier(
         { ...jwt, issuer: jwt.issuer as string, audience: jwt.audience as string },
@@ -61,6 +68,10 @@ export class AdminAuthenticator implements OnModuleInit {
       );
       this.verify = (candidate) => verifier.verify(candidate);
     }
+  }
+
+  onModuleDestroy(): void {
+    this.jwks?.close();
   }
 
   /**

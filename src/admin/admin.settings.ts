@@ -88,6 +88,10 @@ export class AdminJwtSettings {
    * key ids cannot turn the gateway into a JWKS hammer. A rotation is seen at most this late.
    */
   @IsInt() @Min(0) jwksRefreshCooldownMs = 30_000;
+  /**
+   * How long the JWKS may stay silent while connecting and until its answer starts (jose's
+   * `timeoutDuration`); the key set is then unavailable until the next try.
+   */
   @IsInt() @Min(100) @Max(60_000) jwksTimeoutMs = 5000;
 }
 

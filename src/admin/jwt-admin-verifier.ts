@@ -3,7 +3,7 @@ import { decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose'
 import { AdminUnauthorizedError } from '../common/problem/gateway-error';
 import type { AdminPrincipal } from './admin-principal';
 import type { AdminJwtSettings } from './admin.settings';
-import { JwksUnavailableError, type JwksCache } from './jwks-cache';
+import { JwksUnavailableError, type RemoteJwks } from './remote-jwks';
 
 /**
  * Checks an admin bearer JWT: an allowed asymmetric `alg`, a signature by a key of the identity
@@ -17,7 +17,7 @@ export class JwtAdminVerifier {
   constructor(
     private readonly settings: Required<Pick<AdminJwtSettings, 'issuer' | 'audience'>> &
       AdminJwtSettings,
-    private readonly keys: JwksCache,
+    private readonly keys: RemoteJwks,
   ) {}
 
   async verify(token: string): Promise<AdminPrincipal> {

@@ -15,6 +15,7 @@ const config: Config = {
   testMatch: ['<rootDir>/test/reliability/**/*.reliability-spec.ts'],
   maxWorkers: 1,
   testTimeout: 150_000,
+  setupFilesAfterEnv: ['<rootDir>/test/reliability/support/retry-once.ts'],
 };
 
 export default config;

@@ -1,7 +1,8 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { errors, jwtVerify, type JWTPayload } from 'jose';
 import { OUTBOUND_HTTP, type OutboundHttp } from '../../../allowlist/outbound/outbound-http.port';
-import { JwksCache, JwksUnavailableError } from '../../../admin/jwks-cache';
+import { JwksUnavailableError, RemoteJwks } from '../../../admin/remote-jwks';
+import { OutboundGuard } from '../../../allowlist/outbound/outbound-guard';
 import { GatewayConfig } from '../../../config/gateway-config';
 import type { SecretHandle } from '../../../secrets/secret-handle';
 import { SecretsService } from '../../../secrets/secrets.service';
@@ -47,10 +48,10 @@ export interface CallbackQuery {
  * Discovery, token endpoint and JWKS are called through the outbound allowlist.
  */
 @Injectable()
-export class OidcSignIn {
+export class OidcSignIn implements OnModuleDestroy {
   private readonly logger = new Logger('AdminOidc');
   private readonly discovery?: OidcDiscovery;
-  private jwks?: { uri: string; cache: JwksCache };
+  private jwks?: { uri: string; keys: RemoteJwks };
   private clientSecret?: SecretHandle;
 
   constructor(
@@ -58,6 +59,7 @@ export class OidcSignIn {
     private readonly sessions: AdminSessions,
     private readonly secrets: SecretsService,
     @Inject(OUTBOUND_HTTP) private readonly http: OutboundHttp,
+    private readonly outbound: OutboundGuard,
   ) {
     const { admin } = config;
     if (admin.mode === 'jwt' && oidcConfigured(admin.oidc) && admin.oidc.issuer) {
@@ -70,6 +72,10 @@ export class OidcSignIn {
     if (this.discovery && secret !== undefined) {
       this.clientSecret = await this.secrets.watch('admin.oidc.clientSecret', secret);
     }
+  }
+
+  onModuleDestroy(): void {
+    this.jwks?.keys.close();
   }
 
   get enabled(): boolean {
@@ -248,19 +254,21 @@ export class OidcSignIn {
     const jwt = this.config.admin.jwt;
     const clientId = this.config.admin.oidc.clientId as string;
     if (this.jwks?.uri !== metadata.jwksUri) {
+      this.jwks?.keys.close();
       this.jwks = {
         uri: metadata.jwksUri,
-        cache: new JwksCache(this.http, {
+        keys: new RemoteJwks(this.outbound, {
           url: metadata.jwksUri,
           maxAgeMs: jwt.jwksMaxAgeMs,
           refreshCooldownMs: jwt.jwksRefreshCooldownMs,
           timeoutMs: jwt.jwksTimeoutMs,
+          purpose: 'admin-oidc-jwks',
         }),
       };
     }
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(idToken, this.jwks.cache.keyFor, {
+      ({ payload } = await jwtVerify(idToken, this.jwks.keys.keyFor, {
         algorithms: jwt.algorithms,
         issuer: metadata.issuer,
         audience: clientId,
