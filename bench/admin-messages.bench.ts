@@ -16,7 +16,7 @@ import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { PostgresInboxStore } from '../src/inbox/drivers/postgres/postgres-inbox.store';
 import { SQLITE_INBOX_MIGRATIONS } from '../src/inbox/drivers/sqlite/sqlite-inbox.migrations';
-import { migrateSqlite } from '../src/inbox/drivers/sqlite/sqlite-migrator';
+import { migrateSqlite } from '../src/storage/sqlite/sqlite-migrator';
 import { SqliteInboxStore } from '../src/inbox/drivers/sqlite/sqlite-inbox.store';
 import type { InboxStore, MessageFilter, MessagePosition } from '../src/inbox/inbox-store.port';
 import { openTestDatabase } from '../test/support/postgres';

@@ -17,7 +17,8 @@ import { PostgresInboxStore } from '../src/inbox/drivers/postgres/postgres-inbox
 import { SqliteInboxStore } from '../src/inbox/drivers/sqlite/sqlite-inbox.store';
 import type { InboxStore } from '../src/inbox/inbox-store.port';
 import { PostgresDatabase } from '../src/storage/postgres/postgres-database';
-import type { InboundMessage } from '../src/vendors/inbound-message';
+import { POSTGRES_MIGRATIONS } from '../src/postgres-schema';
+import type { InboundMessage } from '../src/messages/inbound-message';
 import { median, round } from './support/stats';
 
 const URL_TEXT =
@@ -171,6 +172,7 @@ async function main(): Promise<void> {
     poolSize: 8,
     statementTimeoutMs: 60_000,
     connectTimeoutMs: 3_000,
+    migrations: POSTGRES_MIGRATIONS,
   });
   const group = { groupCommitMaxBatch: 1024, groupCommitWindowMs: 0 };
   const sqliteDir = mkdtempSync(join(tmpdir(), 'bench-claim-'));

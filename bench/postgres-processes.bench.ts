@@ -19,7 +19,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultBurst } from '../src/b2c/flow-control/gcra';
+import { defaultBurst } from '../src/delivery/flow-control/gcra';
 import { sampleValue } from '../test/support/prometheus-text';
 import { startEmulatorProcess, type EmulatorProcess } from './support/emulator-process';
 import { startGateway, type GatewayProcess } from './support/gateway-process';

@@ -4,7 +4,7 @@ import {
   DEVELOPMENT_CREDENTIALS_FILE,
   loadOrCreateDevelopmentCredentials,
 } from '../src/config/development-defaults';
-import { EmulatorControl } from '../src/b2c/emulator/emulator-control';
+import { EmulatorControl } from '../src/emulators/b2c-service/emulator-control';
 import { encodeTwilioForm } from '../src/vendors/twilio/fixtures';
 import { computeTwilioSignature } from '../src/vendors/twilio/twilio-signature';
 

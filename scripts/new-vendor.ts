@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { format, resolveConfig } from 'prettier';
-import { VENDOR_NAME_RULE } from '../src/vendors/vendor-name';
+import { VENDOR_NAME_RULE } from '../src/messages/vendor-name';
 import { scaffoldName } from './scaffold-name';
 
 /**

@@ -1,4 +1,4 @@
-import { isVendorName } from '../src/vendors/vendor-name';
+import { isVendorName } from '../src/messages/vendor-name';
 
 /** The vendor name among `npm run new:vendor` arguments, if it is one: the gateway's own rule. */
 export function scaffoldName(args: readonly string[]): string | undefined {

@@ -15,7 +15,7 @@ import { INSTANCE_ID, requestIdGenerator } from './common/problem/reference-id';
 import { prepareConfiguration } from './config/config.module';
 import type { Environment } from './config/load-config';
 import { OpenApiDocument } from './openapi/openapi-document';
-import { WEBHOOK_CONTEXT_PROPERTY } from './vendors/webhook-context';
+import { WEBHOOK_CONTEXT_PROPERTY } from './intake/webhook-context';
 
 /**
  * How often Node looks for requests past `headersTimeoutMs` or `requestTimeoutMs` (README says

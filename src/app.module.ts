@@ -1,24 +1,28 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AdminModule } from './admin/admin.module';
+import { AdminConfigModule } from './admin-config/admin-config.module';
 import { AdminConsoleUiModule } from './admin-console/ui/admin-console-ui.module';
 import { AdminSessionModule } from './admin-console/session/admin-session.module';
 import { AdminMessagesModule } from './admin-messages/admin-messages.module';
 import { AlertsModule } from './alerts/alerts.module';
 import { InboundAllowGuard } from './allowlist/inbound/inbound-allow.guard';
 import { AllowlistModule } from './allowlist/allowlist.module';
-import { ProblemModule } from './common/problem/problem.module';
+import { ProblemModule } from './refusals/problem.module';
 import { GatewayConfigModule, type PreparedConfiguration } from './config/config.module';
 import { ReplyPollerModule } from './conversations/reply-poller.module';
 import { DeadLettersModule } from './dead-letters/dead-letters.module';
-import { DeliveryAdminModule } from './delivery-control/delivery-admin.module';
+import { DeliveryAdminModule } from './delivery/control/delivery-admin.module';
+import { DeliveryModule } from './delivery/delivery.module';
+import { EmbeddedServicesModule } from './embedded-services.module';
 import { HealthModule } from './health/health.module';
+import { IntakeModule } from './intake/intake.module';
 import { MetricsModule } from './metrics/metrics.module';
-import { OpenApiModule } from './openapi/openapi.module';
+import { PostgresSchemaModule } from './postgres-schema';
+import { OpenApiModule } from './admin/api-docs/openapi.module';
 import { SecretsModule } from './secrets/secrets.module';
 import { StorageModule } from './storage/storage.module';
 import { TracingModule } from './tracing/tracing.module';
-import { VendorsModule } from './vendors/vendors.module';
 
 @Module({})
 export class AppModule {
@@ -32,18 +36,22 @@ export class AppModule {
       imports: [
         ...(logging ? [logging] : []),
         GatewayConfigModule.forRoot(configuration),
+        EmbeddedServicesModule,
         ProblemModule,
         AllowlistModule,
         AdminModule,
         SecretsModule,
+        PostgresSchemaModule,
         StorageModule,
-        VendorsModule.forRoot(),
+        IntakeModule.forRoot(),
+        DeliveryModule,
         ReplyPollerModule,
         HealthModule,
         DeadLettersModule,
         AlertsModule,
         AdminMessagesModule,
         DeliveryAdminModule,
+        AdminConfigModule,
         MetricsModule,
         TracingModule.forRoot(configuration.config),
         AdminConsoleUiModule,

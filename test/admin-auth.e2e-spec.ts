@@ -1,5 +1,5 @@
 import { exportSPKI, SignJWT } from 'jose';
-import type { RunningEmulator } from '../src/b2c/emulator/emulator';
+import type { RunningEmulator } from '../src/emulators/b2c-service/emulator';
 import { TWILIO_TEST_AUTH_TOKEN } from '../src/vendors/twilio/fixtures';
 import { allowOutbound } from './support/allow-outbound';
 import { gatewayEnv } from './support/gateway-env';

@@ -5,8 +5,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AlertMonitor } from '../src/alerts/alert-monitor';
-import type { EmulatorControl } from '../src/b2c/emulator/emulator-control';
-import type { RunningEmulator } from '../src/b2c/emulator/emulator';
+import type { EmulatorControl } from '../src/emulators/b2c-service/emulator-control';
+import type { RunningEmulator } from '../src/emulators/b2c-service/emulator';
 import { TWILIO_TEST_AUTH_TOKEN } from '../src/vendors/twilio/fixtures';
 import { allowOutbound } from './support/allow-outbound';
 import {

@@ -1,5 +1,5 @@
-import type { RunningEmulator } from '../src/b2c/emulator/emulator';
-import type { EmulatorControl } from '../src/b2c/emulator/emulator-control';
+import type { RunningEmulator } from '../src/emulators/b2c-service/emulator';
+import type { EmulatorControl } from '../src/emulators/b2c-service/emulator-control';
 import { TWILIO_TEST_AUTH_TOKEN } from '../src/vendors/twilio/fixtures';
 import { allowOutbound } from './support/allow-outbound';
 import { gatewayEnv } from './support/gateway-env';

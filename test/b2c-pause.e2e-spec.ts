@@ -1,4 +1,4 @@
-import type { RecordedRequest } from '../src/b2c/emulator/emulator-control';
+import type { RecordedRequest } from '../src/emulators/b2c-service/emulator-control';
 import {
   nextSid,
   postSigned,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { EmulatorControl } from '../src/b2c/emulator/emulator-control';
-import type { RunningEmulator } from '../src/b2c/emulator/emulator';
+import type { EmulatorControl } from '../src/emulators/b2c-service/emulator-control';
+import type { RunningEmulator } from '../src/emulators/b2c-service/emulator';
 import { discoverConformanceKits } from '../src/vendors/conformance/discover-conformance-kits';
 import { SendStandInServer } from '../src/vendors/kit/send-stand-in.server';
 import { startTestEmulator } from './support/gateway-fixture';

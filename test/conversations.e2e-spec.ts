@@ -1,5 +1,5 @@
-import type { EmulatorControl } from '../src/b2c/emulator/emulator-control';
-import type { RunningEmulator } from '../src/b2c/emulator/emulator';
+import type { EmulatorControl } from '../src/emulators/b2c-service/emulator-control';
+import type { RunningEmulator } from '../src/emulators/b2c-service/emulator';
 import { INBOX_STORE, type InboxStore, type StoredMessage } from '../src/inbox/inbox-store.port';
 import { SendStandInServer } from '../src/vendors/kit/send-stand-in.server';
 import { STAND_IN_HANGING_NUMBER, STAND_IN_REFUSED_NUMBER } from '../src/vendors/kit/send-stand-in';

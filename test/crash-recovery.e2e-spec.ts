@@ -1,8 +1,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EmulatorControl } from '../src/b2c/emulator/emulator-control';
-import type { RunningEmulator } from '../src/b2c/emulator/emulator';
+import type { EmulatorControl } from '../src/emulators/b2c-service/emulator-control';
+import type { RunningEmulator } from '../src/emulators/b2c-service/emulator';
 import { TWILIO_TEST_AUTH_TOKEN } from '../src/vendors/twilio/fixtures';
 import { freePort } from './support/free-port';
 import { gatewayEnv } from './support/gateway-env';

@@ -1,9 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EmulatorControl } from '../src/b2c/emulator/emulator-control';
-import type { RunningEmulator } from '../src/b2c/emulator/emulator';
-import { DeliveryWorker } from '../src/inbox/delivery-worker';
+import type { EmulatorControl } from '../src/emulators/b2c-service/emulator-control';
+import type { RunningEmulator } from '../src/emulators/b2c-service/emulator';
+import { DeliveryWorker } from '../src/delivery/delivery-worker';
 import { INBOX_STORE, type InboxStore, type StoredMessage } from '../src/inbox/inbox-store.port';
 import { TWILIO_TEST_AUTH_TOKEN } from '../src/vendors/twilio/fixtures';
 import {

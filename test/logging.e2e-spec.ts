@@ -1,7 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../src/app.factory';
 import { REDACTED, REDACTED_HEADERS } from '../src/common/logging/gateway-logging';
-import type { RunningEmulator } from '../src/b2c/emulator/emulator';
+import type { RunningEmulator } from '../src/emulators/b2c-service/emulator';
 import { TWILIO_TEST_AUTH_TOKEN } from '../src/vendors/twilio/fixtures';
 import { gatewayEnv } from './support/gateway-env';
 import {

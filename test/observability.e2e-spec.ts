@@ -1,4 +1,4 @@
-import { DeliveryWorker } from '../src/inbox/delivery-worker';
+import { DeliveryWorker } from '../src/delivery/delivery-worker';
 import { MetricsListener } from '../src/metrics/metrics-listener';
 import {
   INCIDENT_REFUSED,

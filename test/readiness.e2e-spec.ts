@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EmulatorControl } from '../src/b2c/emulator/emulator-control';
-import { startEmulator, type RunningEmulator } from '../src/b2c/emulator/emulator';
+import { EmulatorControl } from '../src/emulators/b2c-service/emulator-control';
+import { startEmulator, type RunningEmulator } from '../src/emulators/b2c-service/emulator';
 import { B2C_CHECK_CACHE_MS } from '../src/health/readiness.constants';
 import { INBOX_STORE, type InboxStore } from '../src/inbox/inbox-store.port';
 import { TWILIO_TEST_AUTH_TOKEN } from '../src/vendors/twilio/fixtures';

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EmulatorControl } from '../src/b2c/emulator/emulator-control';
+import { EmulatorControl } from '../src/emulators/b2c-service/emulator-control';
 import type { DevelopmentCredentials } from '../src/config/development-defaults';
 import { freePort } from './support/free-port';
 import { postSigned, smsParams } from './support/gateway-fixture';

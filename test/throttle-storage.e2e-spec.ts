@@ -1,5 +1,5 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
-import type { RunningEmulator } from '../src/b2c/emulator/emulator';
+import type { RunningEmulator } from '../src/emulators/b2c-service/emulator';
 import { TWILIO_TEST_AUTH_TOKEN } from '../src/vendors/twilio/fixtures';
 import { freePort } from './support/free-port';
 import { nextSid, postSigned, smsParams, startTestEmulator } from './support/gateway-fixture';

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { GatewayError } from '../src/common/problem/gateway-error';
 import type { TestDelivery } from '../src/vendors/conformance/conformance-kit';
 import { discoverConformanceKits } from '../src/vendors/conformance/discover-conformance-kits';
-import { assertValidMessages } from '../src/vendors/inbound-message.validation';
+import { assertValidMessages } from '../src/messages/inbound-message.validation';
 import { type EnabledVendor, VendorRegistry } from '../src/vendors/vendor-registry';
 import type { WebhookRequest } from '../src/vendors/webhook-vendor';
 import { allowOutbound } from './support/allow-outbound';

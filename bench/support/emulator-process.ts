@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import {
   APPLICATION_CONTEXT_HEADER,
   CONTROL_BYPASS_HEADER,
-} from '../../src/b2c/emulator/emulator-headers';
-import { EmulatorControl } from '../../src/b2c/emulator/emulator-control';
+} from '../../src/emulators/b2c-service/emulator-headers';
+import { EmulatorControl } from '../../src/emulators/b2c-service/emulator-control';
 import { freePort } from '../../test/support/free-port';
 import { type BenchProcess, startTsNode, untilListening } from './processes';
 

@@ -3,7 +3,7 @@
  * CPU the servers under test need). Arguments: port, database file; credentials in
  * EMULATOR_USERNAME / EMULATOR_PASSWORD (see emulator-process.ts, which starts it).
  */
-import { startEmulator } from '../../src/b2c/emulator/emulator';
+import { startEmulator } from '../../src/emulators/b2c-service/emulator';
 
 async function main(): Promise<void> {
   const [port, dbFile] = process.argv.slice(2);

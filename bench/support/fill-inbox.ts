@@ -7,8 +7,8 @@
 import { statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { SQLITE_INBOX_MIGRATIONS } from '../../src/inbox/drivers/sqlite/sqlite-inbox.migrations';
-import { migrateSqlite } from '../../src/inbox/drivers/sqlite/sqlite-migrator';
-import type { InboundMessage } from '../../src/vendors/inbound-message';
+import { migrateSqlite } from '../../src/storage/sqlite/sqlite-migrator';
+import type { InboundMessage } from '../../src/messages/inbound-message';
 import { encodeTwilioForm } from '../../src/vendors/twilio/fixtures';
 import { parseTwilioPayload } from '../../src/vendors/twilio/twilio-payload';
 import { nextSms, senderNumber } from './twilio-load';

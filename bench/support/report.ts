@@ -231,7 +231,7 @@ function drainSection(c: DrainResult): string[] {
       "senders' messages (three calls each: contact lookup, contact create, incident create " +
       `with its Note); worker concurrency ${c.concurrency}. \`b2c.rateLimitPerSecond\` ` +
       '(`B2C_RATE_LIMIT_PER_SECOND`) is a token bucket in front of every B2C call ' +
-      '(src/b2c/flow-control/); requests are counted at the emulator over the window.',
+      '(src/delivery/flow-control/); requests are counted at the emulator over the window.',
     '',
     ...header([
       'b2c.rateLimitPerSecond',
@@ -313,7 +313,7 @@ function backlogSection(d: BacklogResult, intake?: IntakeResult): string[] {
 function heapParagraph(d: BacklogResult): string[] {
   const { dueMs, nextDueAtMs } = d.storeQueries;
   const where =
-    '`DeliveryWorker.fill` (src/inbox/delivery-worker.ts) asks `InboxStore.claim()` for at most ' +
+    '`DeliveryWorker.fill` (src/delivery/delivery-worker.ts) asks `InboxStore.claim()` for at most ' +
     'its free slots, and `DeliveryWorker.idleMs` asks `nextDueAt()`; both are statements ' +
     'of `prepareStatements` in src/inbox/drivers/sqlite/sqlite-inbox.engine.ts ' +
     '(`dueCandidates`, `nextDue`).';

@@ -1,6 +1,6 @@
 import type { AttemptOutcome, HistoryEntry } from '../inbox/attempt-history';
 import type { LoggedMessage, MessageLogState } from '../inbox/inbox-store.port';
-import type { InboundMessage } from '../vendors/inbound-message';
+import type { InboundMessage } from '../messages/inbound-message';
 
 /** One line of the message log. */
 export interface MessageSummary {

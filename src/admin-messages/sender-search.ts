@@ -1,4 +1,4 @@
-import { toE164 } from '../vendors/phone-number';
+import { toE164 } from '../messages/phone-number';
 
 /** What a person types for a phone number: digits, an optional +, and the usual separators. */
 const TYPED_NUMBER = /^\+?[0-9 ().\-/]{3,40}$/;

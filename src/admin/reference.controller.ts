@@ -1,11 +1,7 @@
 import { Controller, Get, Inject, Param, UseGuards } from '@nestjs/common';
 import { GatewayError, ProblemCode } from '../common/problem/gateway-error';
 import { decodeReferenceId, type DecodedReference } from '../common/problem/reference-id';
-import {
-  normalizeReferenceId,
-  REFUSAL_LOG,
-  type RefusalLog,
-} from '../common/problem/refusal-log.port';
+import { normalizeReferenceId, REFUSAL_LOG, type RefusalLog } from '../refusals/refusal-log.port';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ADMIN_SECURITY } from '../openapi/openapi-document';
 import { ADMIN_PROBLEMS, ApiProblemResponses } from '../openapi/problem-responses.decorator';

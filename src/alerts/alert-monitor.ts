@@ -11,7 +11,7 @@ import { B2cCallEvents } from '../b2c/b2c-call-events';
 import { RateLimitedWarning } from '../common/logging/rate-limited-warning';
 import { ProblemCode } from '../common/problem/gateway-error';
 import { INSTANCE_ID } from '../common/problem/reference-id';
-import { REFUSAL_LOG, type RefusalLog } from '../common/problem/refusal-log.port';
+import { REFUSAL_LOG, type RefusalLog } from '../refusals/refusal-log.port';
 import { GatewayConfig } from '../config/gateway-config';
 import { INBOX_STORE, type InboxStore } from '../inbox/inbox-store.port';
 import { oldestPendingAgeSeconds } from '../metrics/inbox-gauges';

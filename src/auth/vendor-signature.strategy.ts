@@ -3,7 +3,7 @@ import { PassportStrategy } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
 import { Strategy } from 'passport-custom';
 import { SignatureRejectedError } from '../common/problem/gateway-error';
-import '../vendors/webhook-context';
+import '../intake/webhook-context';
 
 export const VENDOR_SIGNATURE = 'vendor-signature';
 

@@ -1,21 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
+import type { AttemptCall } from '../inbox/attempt-history';
 
-/**
- * One Connect REST call as it ended, for the attempt history and traces. The path has no query
- * string (ROQL queries hold phone numbers) and nothing of a body or a credential.
- */
-export interface B2cCall {
-  method: string;
-  /** e.g. `/incidents/12`, relative to the Connect REST base URL. */
-  path: string;
-  /** Epoch ms the request was sent (after its turn in the flow control). */
-  startedAt: number;
-  durationMs: number;
-  /** Undefined when no answer came (timeout, connection refused). */
-  status?: number;
-  /** Oracle's `o:errorCode` of an error answer, e.g. `OSC-CREST-00035`. */
-  errorCode?: string;
-}
+/** One Connect REST call as it ended, in the shape the attempt history keeps (and traces read). */
+export type B2cCall = AttemptCall;
 
 export type B2cCallListener = (call: B2cCall) => void;
 

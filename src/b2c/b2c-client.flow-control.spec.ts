@@ -3,10 +3,10 @@ import axios from 'axios';
 import { GatewayConfig } from '../config/gateway-config';
 import { B2cClient, MAX_PAUSE_MS } from './b2c-client';
 import { B2cError } from './b2c-error';
-import { EmulatorControl } from './emulator/emulator-control';
-import { startEmulator, type RunningEmulator } from './emulator/emulator';
-import type { B2cFlowControl } from './flow-control/b2c-flow-control.port';
-import { MemoryB2cFlowControl } from './flow-control/memory-flow-control';
+import { EmulatorControl } from '../emulators/b2c-service/emulator-control';
+import { startEmulator, type RunningEmulator } from '../emulators/b2c-service/emulator';
+import type { B2cFlowControl } from '../delivery/flow-control/b2c-flow-control.port';
+import { MemoryB2cFlowControl } from '../delivery/flow-control/memory-flow-control';
 
 /** B2cClient with its flow control, against the emulator: rate, B2C's pause, and the timeout. */
 describe('B2cClient flow control (against the emulator)', () => {

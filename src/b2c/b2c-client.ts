@@ -6,7 +6,10 @@ import { GatewayConfig } from '../config/gateway-config';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { type B2cCall, B2cCallEvents } from './b2c-call-events';
 import { B2cError, throttlePauseMs, toB2cError } from './b2c-error';
-import { B2C_FLOW_CONTROL, type B2cFlowControl } from './flow-control/b2c-flow-control.port';
+import {
+  B2C_FLOW_CONTROL,
+  type B2cFlowControl,
+} from '../delivery/flow-control/b2c-flow-control.port';
 import { phoneNumberCondition, roqlDateTime, roqlInteger } from './roql';
 
 interface Created {

@@ -5,7 +5,7 @@ import { ConfigError } from '../config/config-error';
 import { EMBEDDED_EMULATOR } from '../config/config.module';
 import { GatewayConfig } from '../config/gateway-config';
 import { SecretsService } from '../secrets/secrets.service';
-import { startEmulator, type RunningEmulator } from './emulator/emulator';
+import { START_EMBEDDED_B2C, type EmbeddedB2c, type StartEmbeddedB2c } from './embedded-b2c.port';
 
 /** Where B2C is and how to sign in, resolved once at start-up. */
 export interface B2cConnection {
@@ -14,7 +14,7 @@ export interface B2cConnection {
   username: string;
   password: string;
   /** Present when the embedded emulator stands in for a site; closed on shutdown. */
-  emulator?: RunningEmulator;
+  emulator?: EmbeddedB2c;
 }
 
 export const B2C_CONNECTION = Symbol('B2cConnection');
@@ -27,12 +27,19 @@ export function b2cRestBase(siteUrl: string, apiVersion: string): string {
 
 export const b2cConnectionProvider: Provider = {
   provide: B2C_CONNECTION,
-  inject: [GatewayConfig, SecretsService, EMBEDDED_EMULATOR, OutboundGuard],
+  inject: [
+    GatewayConfig,
+    SecretsService,
+    EMBEDDED_EMULATOR,
+    OutboundGuard,
+    { token: START_EMBEDDED_B2C, optional: true },
+  ],
   useFactory: async (
     config: GatewayConfig,
     secrets: SecretsService,
     embedded: boolean,
     outbound: OutboundGuard,
+    startEmbedded: StartEmbeddedB2c | undefined,
   ): Promise<B2cConnection> => {
     const { username = '', password: passwordReference = '' } = config.b2c;
     // Other modes sign in with their own secrets (see auth/b2c-auth.provider.ts); the embedded
@@ -44,7 +51,10 @@ export const b2cConnectionProvider: Provider = {
     if (!embedded) {
       return { siteUrl: config.b2c.url as string, username, password };
     }
-    const emulator = await startEmulator({
+    if (!startEmbedded) {
+      throw new ConfigError(['b2c.url (B2C_URL): required (no embedded B2C emulator is wired)']);
+    }
+    const emulator = await startEmbedded({
       dbFile: join(config.storage.dataDir, EMULATOR_FILE),
       username,
       password,

@@ -11,8 +11,8 @@ import { B2cCallEvents } from './b2c-call-events';
 import { B2cClient } from './b2c-client';
 import { B2C_CONNECTION, b2cConnectionProvider, type B2cConnection } from './b2c-connection';
 import { b2cOutboundTargets } from './b2c.outbound-targets';
-import { B2C_FLOW_CONTROL, type B2cFlowControl } from './flow-control/b2c-flow-control.port';
-import { b2cFlowControlProvider } from './flow-control/b2c-flow-control.provider';
+import { B2cFlowControlModule } from '../delivery/flow-control/b2c-flow-control.module';
+import { ATTEMPT_CALLS } from '../delivery/attempt-calls.port';
 import { IncidentService } from './incident.service';
 
 @Module({
@@ -50,6 +50,7 @@ const b2cOutboundGuardInstaller: Provider = {
 @Module({
   imports: [
     StorageModule,
+    B2cFlowControlModule,
     B2cConnectionModule,
     HttpModule.registerAsync({
       imports: [B2cConnectionModule],
@@ -77,19 +78,9 @@ const b2cOutboundGuardInstaller: Provider = {
     b2cOutboundGuardInstaller,
     b2cAuthProvider,
     b2cAuthInstaller,
-    b2cFlowControlProvider,
+    { provide: ATTEMPT_CALLS, useExisting: B2cCallEvents },
   ],
   // The worker's DELIVERY_PAUSE (B2C's pause and the admin's) is DeliveryControlModule's.
-  exports: [IncidentService, B2cClient, B2cCallEvents, B2C_FLOW_CONTROL],
+  exports: [IncidentService, B2cClient, B2cCallEvents, ATTEMPT_CALLS, B2cFlowControlModule],
 })
-export class B2cModule implements OnApplicationShutdown {
-  constructor(@Inject(B2C_FLOW_CONTROL) private readonly flow: B2cFlowControl) {}
-
-  /**
-   * InboxModule imports this module (through ConversationsModule), so Nest stops the worker (and its grace period for
-   * deliveries under way) before this runs; a delivery still waiting on a pause then ends.
-   */
-  async onApplicationShutdown(): Promise<void> {
-    await this.flow.close();
-  }
-}
+export class B2cModule {}

@@ -1,4 +1,4 @@
-import type { InboundMessage } from '../vendors/inbound-message';
+import type { InboundMessage } from '../messages/inbound-message';
 import {
   incidentNote,
   incidentSubject,

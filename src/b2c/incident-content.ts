@@ -1,4 +1,4 @@
-import type { InboundMessage } from '../vendors/inbound-message';
+import type { InboundMessage } from '../messages/inbound-message';
 
 /** B2C keeps incident subjects short; the whole text is in the note. */
 export const SUBJECT_MAX_CHARACTERS = 240;

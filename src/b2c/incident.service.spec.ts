@@ -1,6 +1,6 @@
 import { GatewayConfig } from '../config/gateway-config';
 import type { DeliveryCheckpoint, StoredMessage } from '../inbox/inbox-store.port';
-import type { InboundMessage } from '../vendors/inbound-message';
+import type { InboundMessage } from '../messages/inbound-message';
 import type { B2cClient } from './b2c-client';
 import { B2cError } from './b2c-error';
 import { IncidentService } from './incident.service';

@@ -6,11 +6,11 @@ import {
   type DeliveryOutcome,
   type MessageSink,
   type SaveCheckpoint,
-} from '../inbox/message-sink.port';
+} from '../delivery/message-sink.port';
 import { B2cClient } from './b2c-client';
 import { assertSettled } from './settle-delay';
 import { customerEntry, incidentNote, incidentSubject, messageMarker } from './incident-content';
-import { E164 } from '../vendors/phone-number';
+import { E164 } from '../messages/phone-number';
 
 /**
  * Turns one stored message into a B2C contact (found or created) and an incident with the

@@ -1,4 +1,4 @@
-import { E164 } from '../vendors/phone-number';
+import { E164 } from '../messages/phone-number';
 
 /**
  * ROQL building blocks. Queries are only ever built from values that passed these checks: a

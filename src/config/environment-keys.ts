@@ -1,3 +1,6 @@
+/** The process environment, or a test's stand-in for it. */
+export type Environment = Readonly<Record<string, string | undefined>>;
+
 /**
  * Environment variables and the configuration key each one sets. README's configuration
  * reference lists the same names; a test keeps the two in step.

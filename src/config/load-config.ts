@@ -7,9 +7,11 @@ import { outboundConfigProblems } from '../allowlist/outbound/outbound-policy';
 import { CONFIG_FILE_VARIABLE, ENVIRONMENT_KEYS, VENDOR_VARIABLE } from './environment-keys';
 import { GatewayConfig } from './gateway-config';
 import { unknownVariableProblems } from './unknown-variables';
-import { isVendorName, VENDOR_NAME_RULE } from '../vendors/vendor-name';
+import { isVendorName, VENDOR_NAME_RULE } from '../messages/vendor-name';
 
-export type Environment = Readonly<Record<string, string | undefined>>;
+/** Where settings come from; its keys are in environment-keys.ts. */
+export type { Environment } from './environment-keys';
+import type { Environment } from './environment-keys';
 
 type Tree = Record<string, unknown>;
 

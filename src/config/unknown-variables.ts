@@ -1,6 +1,10 @@
 import { parseSecretReference } from '../secrets/secret-reference';
-import { CONFIG_FILE_VARIABLE, ENVIRONMENT_KEYS, VENDOR_VARIABLE } from './environment-keys';
-import type { Environment } from './load-config';
+import {
+  CONFIG_FILE_VARIABLE,
+  ENVIRONMENT_KEYS,
+  type Environment,
+  VENDOR_VARIABLE,
+} from './environment-keys';
 
 /**
  * Prefixes of the gateway's own setting families. A variable under one of them that names no
@@ -26,7 +30,7 @@ export const GATEWAY_PREFIXES: readonly string[] = [
   'WORKER_',
 ];
 
-/** Read outside ENVIRONMENT_KEYS: the standalone B2C emulator (src/b2c/emulator/main.ts). */
+/** Read outside ENVIRONMENT_KEYS: the standalone B2C emulator (src/emulators/b2c-service/main.ts). */
 const READ_ELSEWHERE: ReadonlySet<string> = new Set([
   'EMULATOR_DB',
   'EMULATOR_USERNAME',

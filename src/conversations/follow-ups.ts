@@ -4,8 +4,8 @@ import { customerEntry, incidentNote, messageMarker } from '../b2c/incident-cont
 import { assertSettled } from '../b2c/settle-delay';
 import { GatewayConfig } from '../config/gateway-config';
 import type { DeliveryCheckpoint, StoredMessage } from '../inbox/inbox-store.port';
-import { DeliveryError, type SaveCheckpoint } from '../inbox/message-sink.port';
-import type { InboundMessage } from '../vendors/inbound-message';
+import { DeliveryError, type SaveCheckpoint } from '../delivery/message-sink.port';
+import type { InboundMessage } from '../messages/inbound-message';
 import { CONVERSATION_STORE, type ConversationStore } from './conversation-store.port';
 
 /** Oracle's default status for an incident a customer has updated (status type Unresolved). */

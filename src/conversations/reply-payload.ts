@@ -1,5 +1,5 @@
-import type { InboundMessage } from '../vendors/inbound-message';
-import { REPLY_KIND } from '../vendors/inbound-message';
+import type { InboundMessage } from '../messages/inbound-message';
+import { REPLY_KIND } from '../messages/inbound-message';
 import type { ResponseEntry } from '../b2c/b2c-client';
 import type { Conversation } from './conversation-store.port';
 

@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Matches, Max, MaxLength, Min } from 'class-validator';
-import { VENDOR_NAME, VENDOR_NAME_MAX_LENGTH } from '../vendors/vendor-name';
+import { VENDOR_NAME, VENDOR_NAME_MAX_LENGTH } from '../messages/vendor-name';
 
 /** Largest page an admin can ask for: a dead letter keeps its whole vendor payload. */
 export const MAX_PAGE = 500;

@@ -1,6 +1,9 @@
 import type { Provider } from '@nestjs/common';
 import { B2cClient } from '../b2c/b2c-client';
-import { B2C_FLOW_CONTROL, type B2cFlowControl } from '../b2c/flow-control/b2c-flow-control.port';
+import {
+  B2C_FLOW_CONTROL,
+  type B2cFlowControl,
+} from '../delivery/flow-control/b2c-flow-control.port';
 
 /** One cheap authenticated call to B2C, for readiness. Rejects when B2C did not answer 2xx. */
 export interface B2cProbe {

@@ -2,7 +2,8 @@ import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { AdminModule } from '../admin/admin.module';
 import { B2cModule } from '../b2c/b2c.module';
-import { DeliveryControlModule } from '../delivery-control/delivery-control.module';
+import { DeliveryControlModule } from '../delivery/control/delivery-control.module';
+import { DeliveryModule } from '../delivery/delivery.module';
 import { InboxModule } from '../inbox/inbox.module';
 import { AdminHealthController } from './admin-health.controller';
 import { b2cProbeProvider } from './b2c-probe';
@@ -20,6 +21,7 @@ import { ReadinessService } from './readiness.service';
   imports: [
     TerminusModule.forRoot({ logger: false }),
     InboxModule,
+    DeliveryModule,
     B2cModule,
     DeliveryControlModule,
     AdminModule,

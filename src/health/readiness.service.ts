@@ -6,8 +6,8 @@ import {
   type HealthIndicatorFunction,
 } from '@nestjs/terminus';
 import { GatewayConfig } from '../config/gateway-config';
-import { DeliveryControl } from '../delivery-control/delivery-control.service';
-import { DeliveryWorker } from '../inbox/delivery-worker';
+import { DeliveryControl } from '../delivery/control/delivery-control.service';
+import { DeliveryWorker } from '../delivery/delivery-worker';
 import { INBOX_STORE, type InboxStore } from '../inbox/inbox-store.port';
 import { SecretsService } from '../secrets/secrets.service';
 import { B2cReachability } from './checks/b2c-reachability';

@@ -1,15 +1,25 @@
-import type { B2cCall } from '../b2c/b2c-call-events';
-
 /**
  * The attempt history of a message: one entry per delivery attempt (with the HTTP calls it
  * made) and one per admin replay. Kept in the inbox store beside the message, bounded.
  */
 
 /**
- * One HTTP call an attempt made: a Connect REST call to B2C as B2cCallEvents tells it, or a
- * vendor's send API in the same shape (its path is host and path). Never a query or a body.
+ * One HTTP call an attempt made: a Connect REST call to B2C (b2c/b2c-call-events.ts tells them in
+ * this shape), or a vendor's send API (its path is host and path). The path has no query string
+ * (ROQL queries hold phone numbers) and nothing of a body or a credential.
  */
-export type AttemptCall = B2cCall;
+export interface AttemptCall {
+  method: string;
+  /** e.g. `/incidents/12`, relative to the Connect REST base URL. */
+  path: string;
+  /** Epoch ms the request was sent (after its turn in the flow control). */
+  startedAt: number;
+  durationMs: number;
+  /** Undefined when no answer came (timeout, connection refused). */
+  status?: number;
+  /** Oracle's `o:errorCode` of an error answer, e.g. `OSC-CREST-00035`. */
+  errorCode?: string;
+}
 
 /** How an attempt ended. A lost lease records nothing: the new owner records its own. */
 export type AttemptOutcome = 'delivered' | 'skipped' | 'retry' | 'dead' | 'released';

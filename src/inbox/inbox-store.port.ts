@@ -1,4 +1,4 @@
-import type { InboundMessage } from '../vendors/inbound-message';
+import type { InboundMessage } from '../messages/inbound-message';
 import type { AttemptRecord, HistoryEntry } from './attempt-history';
 
 /** Progress of one message towards B2C, saved after each step so a retry never repeats one. */

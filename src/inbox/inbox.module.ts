@@ -1,11 +1,8 @@
 import { join } from 'node:path';
 import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { ConversationsModule } from '../conversations/conversations.module';
-import { DeliveryControlModule } from '../delivery-control/delivery-control.module';
 import { GatewayConfig } from '../config/gateway-config';
 import { POSTGRES_DATABASE } from '../storage/storage.module';
 import type { PostgresDatabase } from '../storage/postgres/postgres-database';
-import { DeliveryWorker } from './delivery-worker';
 import { PostgresInboxStore } from './drivers/postgres/postgres-inbox.store';
 import { SqliteInboxStore } from './drivers/sqlite/sqlite-inbox.store';
 import { INBOX_STORE, type InboxStore } from './inbox-store.port';
@@ -14,8 +11,6 @@ import { InboxService } from './inbox.service';
 export const INBOX_FILE = 'inbox.sqlite';
 
 @Module({
-  // DeliveryControlModule: DELIVERY_PAUSE, the admin's pause and B2C's, which the worker obeys.
-  imports: [ConversationsModule, DeliveryControlModule],
   providers: [
     {
       provide: INBOX_STORE,
@@ -35,15 +30,17 @@ export const INBOX_FILE = 'inbox.sqlite';
       },
       inject: [GatewayConfig, POSTGRES_DATABASE],
     },
-    DeliveryWorker,
     InboxService,
   ],
-  exports: [InboxService, DeliveryWorker, INBOX_STORE],
+  exports: [InboxService, INBOX_STORE],
 })
 export class InboxModule implements OnApplicationShutdown {
   constructor(@Inject(INBOX_STORE) private readonly store: InboxStore) {}
 
-  /** Runs after the HTTP server has closed and the worker has stopped: commits what is queued. */
+  /**
+   * Runs after the HTTP server has closed and the worker has stopped (DeliveryModule imports this
+   * module, so Nest shuts it down first): commits what is queued.
+   */
   async onApplicationShutdown(): Promise<void> {
     await this.store.close();
   }

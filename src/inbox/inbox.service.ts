@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { InboundMessage } from '../vendors/inbound-message';
+import type { InboundMessage } from '../messages/inbound-message';
 import { SignatureRejectedError } from '../common/problem/gateway-error';
 import {
   INBOX_STORE,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { sampleValue } from '../../test/support/prometheus-text';
 import { ProblemCode } from '../common/problem/gateway-error';
 import { SqliteInboxStore } from '../inbox/drivers/sqlite/sqlite-inbox.store';
-import type { InboundMessage } from '../vendors/inbound-message';
+import type { InboundMessage } from '../messages/inbound-message';
 import { GatewayMetrics } from './gateway-metrics';
 
 function message(messageId: string): InboundMessage {

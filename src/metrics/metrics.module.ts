@@ -8,8 +8,8 @@ import { MetricsListener } from './metrics-listener';
 /**
  * `GET /admin/metrics`, the optional unauthenticated listener (`metrics.port`), and the
  * `GatewayMetrics` that intake, the exception filter and the
- * delivery worker count into. Global, because InboxModule (the worker) is imported by this
- * module for the inbox counts: importing this module back would be a cycle.
+ * delivery worker count into. Global, so that they count into it without importing it: this
+ * module imports InboxModule for the inbox counts.
  */
 @Global()
 @Module({

@@ -1,3 +1,9 @@
+/**
+ * The PostgreSQL schema (readonly SchemaMigration[]): provided by the composition root
+ * (src/postgres-schema.ts), which names each store's tables, so that storage imports no store.
+ */
+export const POSTGRES_SCHEMA = Symbol('PostgresSchema');
+
 /** One step of a store's schema: applied once, in `version` order, recorded when done. */
 export interface SchemaMigration {
   version: number;

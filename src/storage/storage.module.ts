@@ -3,7 +3,7 @@ import { ConfigError } from '../config/config-error';
 import { GatewayConfig } from '../config/gateway-config';
 import { SecretsService } from '../secrets/secrets.service';
 import { PostgresDatabase } from './postgres/postgres-database';
-import { SchemaTooNewError } from './schema-migration';
+import { POSTGRES_SCHEMA, type SchemaMigration, SchemaTooNewError } from './schema-migration';
 
 /** The shared PostgreSQL database with `storage.driver: postgres`; null with `sqlite`. */
 export const POSTGRES_DATABASE = Symbol('PostgresDatabase');
@@ -18,16 +18,18 @@ export const POSTGRES_DATABASE = Symbol('PostgresDatabase');
   providers: [
     {
       provide: POSTGRES_DATABASE,
-      inject: [GatewayConfig, SecretsService],
+      inject: [GatewayConfig, SecretsService, { token: POSTGRES_SCHEMA, optional: true }],
       useFactory: async (
         config: GatewayConfig,
         secrets: SecretsService,
+        migrations: readonly SchemaMigration[] | undefined,
       ): Promise<PostgresDatabase | null> => {
         if (config.storage.driver !== 'postgres') return null;
+        if (!migrations) throw new Error('storage.driver is postgres but no schema was provided');
         const settings = config.storage.postgres;
         const url = await secrets.resolve('storage.postgres.url', settings.url ?? '');
         try {
-          return await PostgresDatabase.open({ ...settings, url });
+          return await PostgresDatabase.open({ ...settings, url, migrations });
         } catch (error) {
           throw new ConfigError([startupProblem(url, error)]);
         }

@@ -1,4 +1,4 @@
-import { isVendorName } from '../vendors/vendor-name';
+import { isVendorName } from '../messages/vendor-name';
 
 /** The per-vendor throttle key: routable names only, so made-up names share one bucket. */
 export function vendorTracker(name: unknown): string {

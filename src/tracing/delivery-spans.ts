@@ -10,7 +10,7 @@ import {
 } from '@opentelemetry/api';
 import { parseTraceParent } from '@opentelemetry/core';
 import { type B2cCall, B2cCallEvents } from '../b2c/b2c-call-events';
-import type { DeliveryTracer } from '../inbox/delivery-tracer.port';
+import type { DeliveryTracer } from '../delivery/delivery-tracer.port';
 import { type ClaimedMessage, INBOX_STORE, type InboxStore } from '../inbox/inbox-store.port';
 import { TracingRuntime } from './tracing-runtime';
 

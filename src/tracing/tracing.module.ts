@@ -3,7 +3,7 @@ import { OUTBOUND_HTTP, type OutboundHttp } from '../allowlist/outbound/outbound
 import { provideOutboundTargets } from '../allowlist/outbound/outbound-target-declaration.port';
 import { B2cModule } from '../b2c/b2c.module';
 import { GatewayConfig } from '../config/gateway-config';
-import { DELIVERY_TRACER } from '../inbox/delivery-tracer.port';
+import { DELIVERY_TRACER } from '../delivery/delivery-tracer.port';
 import { InboxModule } from '../inbox/inbox.module';
 import { DeliverySpans } from './delivery-spans';
 import { OtlpHttpTraceExporter } from './otlp-http-trace.exporter';

@@ -11,8 +11,8 @@ import {
 } from '@opentelemetry/api';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AcceptResult } from '../inbox/inbox-store.port';
-import type { InboundMessage } from '../vendors/inbound-message';
-import '../vendors/webhook-context';
+import type { InboundMessage } from '../messages/inbound-message';
+import '../intake/webhook-context';
 import { TracingRuntime } from './tracing-runtime';
 import type { WebhookTracing } from './webhook-tracing.port';
 

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { AcceptResult } from '../inbox/inbox-store.port';
-import type { InboundMessage } from '../vendors/inbound-message';
+import type { InboundMessage } from '../messages/inbound-message';
 
 /**
  * What the webhook route tells the trace of a webhook (provided only while tracing is on; the

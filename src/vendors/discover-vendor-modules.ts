@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { MODULE_METADATA } from '@nestjs/common/constants';
 import type { Type } from '@nestjs/common';
-import { isVendorName } from './vendor-name';
+import { isVendorName } from '../messages/vendor-name';
 
 /** `twilio.module.ts` (or `.js` once built) inside `src/vendors/twilio/`. */
 const MODULE_FILE = /^(.+)\.module\.(js|ts)$/;

@@ -11,7 +11,7 @@ import { RegisterVendor } from './vendor.decorator';
 import { InboundAllowService } from '../allowlist/inbound/inbound-allow.service';
 import type { SecretHandle } from '../secrets/secret-handle';
 import { EnabledVendor } from './enabled-vendor';
-import { isVendorName, VENDOR_NAME_RULE } from './vendor-name';
+import { isVendorName, VENDOR_NAME_RULE } from '../messages/vendor-name';
 import type { WebhookVendor } from './webhook-vendor';
 
 export { EnabledVendor } from './enabled-vendor';
@@ -20,7 +20,7 @@ export { EnabledVendor } from './enabled-vendor';
 const ALLOWED_SOURCES = 'allowedSources';
 
 // Re-exported for the admin filters that import the rule from here; it is defined once in vendor-name.ts.
-export { VENDOR_NAME } from './vendor-name';
+export { VENDOR_NAME } from '../messages/vendor-name';
 
 /**
  * Finds every vendor module's vendor and checks `vendors.<name>` against its settings class at

@@ -1,6 +1,6 @@
 import type { ClassConstructor } from 'class-transformer';
 import type { OutboundHttp } from '../allowlist/outbound/outbound-http.port';
-import type { InboundMessage } from './inbound-message';
+import type { InboundMessage } from '../messages/inbound-message';
 import type { VendorSender } from './kit/send';
 
 /**

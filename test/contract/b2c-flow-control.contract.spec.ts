@@ -1,10 +1,10 @@
 import {
   B2cFlowControlClosedError,
   type B2cFlowControl,
-} from '../../src/b2c/flow-control/b2c-flow-control.port';
-import { systemClock } from '../../src/b2c/flow-control/flow-clock';
-import { MemoryB2cFlowControl } from '../../src/b2c/flow-control/memory-flow-control';
-import { PostgresB2cFlowControl } from '../../src/b2c/flow-control/postgres-flow-control';
+} from '../../src/delivery/flow-control/b2c-flow-control.port';
+import { systemClock } from '../../src/delivery/flow-control/flow-clock';
+import { MemoryB2cFlowControl } from '../../src/delivery/flow-control/memory-flow-control';
+import { PostgresB2cFlowControl } from '../../src/delivery/flow-control/postgres-flow-control';
 import { PostgresDatabase } from '../../src/storage/postgres/postgres-database';
 import {
   freshSchema,

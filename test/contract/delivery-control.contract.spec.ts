@@ -1,13 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { B2cFlowControl } from '../../src/b2c/flow-control/b2c-flow-control.port';
-import type { DeliveryControlStore } from '../../src/delivery-control/delivery-control-store.port';
-import { DeliveryControl } from '../../src/delivery-control/delivery-control.service';
-import { deliveryPauseProvider } from '../../src/delivery-control/delivery-pause.provider';
-import { PostgresDeliveryControlStore } from '../../src/delivery-control/drivers/postgres-delivery-control.store';
-import { SqliteDeliveryControlStore } from '../../src/delivery-control/drivers/sqlite-delivery-control.store';
-import type { DeliveryPause } from '../../src/inbox/delivery-worker';
+import type { B2cFlowControl } from '../../src/delivery/flow-control/b2c-flow-control.port';
+import type { DeliveryControlStore } from '../../src/delivery/control/delivery-control-store.port';
+import { DeliveryControl } from '../../src/delivery/control/delivery-control.service';
+import { deliveryPauseProvider } from '../../src/delivery/control/delivery-pause.provider';
+import { PostgresDeliveryControlStore } from '../../src/delivery/control/drivers/postgres-delivery-control.store';
+import { SqliteDeliveryControlStore } from '../../src/delivery/control/drivers/sqlite-delivery-control.store';
+import type { DeliveryPause } from '../../src/delivery/delivery-worker';
 import type { PostgresDatabase } from '../../src/storage/postgres/postgres-database';
 import {
   freshSchema,

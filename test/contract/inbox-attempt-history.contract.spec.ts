@@ -9,7 +9,7 @@ import {
   type InboxStore,
   LeaseLostError,
 } from '../../src/inbox/inbox-store.port';
-import type { InboundMessage } from '../../src/vendors/inbound-message';
+import type { InboundMessage } from '../../src/messages/inbound-message';
 import { postgresDriver, sqliteDriver } from './inbox-drivers';
 
 const T0 = 1_795_428_000_000;

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { blockedSendersStatement } from '../../src/inbox/drivers/blocked-senders.sql';
 import { SqliteInboxStore } from '../../src/inbox/drivers/sqlite/sqlite-inbox.store';
 import type { ClaimedMessage, InboxStore } from '../../src/inbox/inbox-store.port';
-import type { InboundMessage } from '../../src/vendors/inbound-message';
+import type { InboundMessage } from '../../src/messages/inbound-message';
 import { GROUP, postgresDriver, sqliteDriver } from './inbox-drivers';
 
 const T0 = 1_795_428_000_000;

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { Pool } from 'pg';
 import { SqliteInboxStore } from '../../src/inbox/drivers/sqlite/sqlite-inbox.store';
 import { SQLITE_INBOX_MIGRATIONS } from '../../src/inbox/drivers/sqlite/sqlite-inbox.migrations';
-import { migrateSqlite } from '../../src/inbox/drivers/sqlite/sqlite-migrator';
+import { migrateSqlite } from '../../src/storage/sqlite/sqlite-migrator';
 import { PostgresInboxStore } from '../../src/inbox/drivers/postgres/postgres-inbox.store';
 import type {
   InboxStore,
@@ -13,9 +13,9 @@ import type {
   MessageFilter,
   MessagePosition,
 } from '../../src/inbox/inbox-store.port';
-import { POSTGRES_MIGRATIONS } from '../../src/storage/postgres/postgres-migrations';
+import { POSTGRES_MIGRATIONS } from '../../src/postgres-schema';
 import { migratePostgres } from '../../src/storage/postgres/postgres-migrator';
-import type { InboundMessage } from '../../src/vendors/inbound-message';
+import type { InboundMessage } from '../../src/messages/inbound-message';
 import { freshSchema, openTestDatabase } from '../support/postgres';
 import { GROUP, postgresDriver, sqliteDriver } from './inbox-drivers';
 

@@ -8,7 +8,7 @@ import {
   LeaseLostError,
   type ReplayClaim,
 } from '../../src/inbox/inbox-store.port';
-import type { InboundMessage } from '../../src/vendors/inbound-message';
+import type { InboundMessage } from '../../src/messages/inbound-message';
 import { TEST_DATABASE_URL } from '../support/postgres';
 import { postgresDriver, sqliteDriver } from './inbox-drivers';
 

@@ -1,7 +1,7 @@
-import { MemoryRefusalLog } from '../../src/common/problem/memory-refusal-log';
-import { PostgresRefusalLog } from '../../src/common/problem/postgres-refusal-log';
+import { MemoryRefusalLog } from '../../src/refusals/memory-refusal-log';
+import { PostgresRefusalLog } from '../../src/refusals/postgres-refusal-log';
 import { INSTANCE_ID } from '../../src/common/problem/reference-id';
-import type { RefusalLog } from '../../src/common/problem/refusal-log.port';
+import type { RefusalLog } from '../../src/refusals/refusal-log.port';
 import type { PostgresDatabase } from '../../src/storage/postgres/postgres-database';
 import {
   freshSchema,

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import type { RecordedRequest } from '../../src/b2c/emulator/emulator-control';
-import { defaultBurst } from '../../src/b2c/flow-control/gcra';
+import type { RecordedRequest } from '../../src/emulators/b2c-service/emulator-control';
+import { defaultBurst } from '../../src/delivery/flow-control/gcra';
 import { signedSinchRequest } from '../../src/vendors/sinch/fixtures/signed-sinch-request';
 import { sinchMoText } from '../../src/vendors/sinch/fixtures/sinch-payloads';
 import { sleep, waitFor } from '../support/wait-for';

@@ -1,14 +1,17 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EmulatorControl, type EmulatorFault } from '../../src/b2c/emulator/emulator-control';
+import {
+  EmulatorControl,
+  type EmulatorFault,
+} from '../../src/emulators/b2c-service/emulator-control';
 import {
   INBOX_STORE,
   type InboxStore,
   type MessageState,
   type StoredMessage,
 } from '../../src/inbox/inbox-store.port';
-import { startEmulator, type RunningEmulator } from '../../src/b2c/emulator/emulator';
+import { startEmulator, type RunningEmulator } from '../../src/emulators/b2c-service/emulator';
 import { signedTwilioRequest, TWILIO_TEST_AUTH_TOKEN } from '../../src/vendors/twilio/fixtures';
 import type { TwilioParams } from '../../src/vendors/twilio/twilio-signature';
 import {

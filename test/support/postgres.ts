@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { availableSync } from './available-sync';
 import { PostgresDatabase } from '../../src/storage/postgres/postgres-database';
+import { POSTGRES_MIGRATIONS } from '../../src/postgres-schema';
 
 /**
  * The server PostgreSQL tests use: `TEST_DATABASE_URL` (CI sets a database made for the run),
@@ -87,5 +88,6 @@ export function openTestDatabase(url: string): Promise<PostgresDatabase> {
     poolSize: 4,
     statementTimeoutMs: 10_000,
     connectTimeoutMs: 3_000,
+    migrations: POSTGRES_MIGRATIONS,
   });
 }

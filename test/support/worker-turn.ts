@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { DeliveryWorker } from '../../src/inbox/delivery-worker';
+import { DeliveryWorker } from '../../src/delivery/delivery-worker';
 import { waitFor } from './wait-for';
 
 /**

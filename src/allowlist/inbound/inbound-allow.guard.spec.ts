@@ -11,7 +11,7 @@ import {
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { GatewayError } from '../../common/problem/gateway-error';
-import { ProblemFilter } from '../../common/problem/problem.filter';
+import { ProblemFilter } from '../../refusals/problem.filter';
 import { GatewayConfig } from '../../config/gateway-config';
 import { InboundAllowGuard } from './inbound-allow.guard';
 import { InboundAllowModule } from './inbound-allow.module';

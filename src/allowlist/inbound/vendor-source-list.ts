@@ -4,7 +4,7 @@ import {
   InboundRulesError,
 } from './compile-inbound-rules';
 import { resolveInboundSettings, resolveSourceList } from './resolve-inbound-settings';
-import { isVendorName } from '../../vendors/vendor-name';
+import { isVendorName } from '../../messages/vendor-name';
 
 /** The one path a vendor's own source list covers. */
 export function vendorWebhookPath(vendorName: string): string {

@@ -5,7 +5,7 @@ import { Logger } from '@nestjs/common';
 import axios, { type AxiosRequestConfig, type InternalAxiosRequestConfig } from 'axios';
 import { firstValueFrom } from 'rxjs';
 import { b2cRestBase } from '../../b2c/b2c-connection';
-import { startEmulator, type RunningEmulator } from '../../b2c/emulator/emulator';
+import { startEmulator, type RunningEmulator } from '../../emulators/b2c-service/emulator';
 import { OutboundRefusedError } from '../../common/problem/gateway-error';
 import { guardAxiosInstance, guardedAxiosDefaults } from './guarded-axios';
 import { OutboundGuard } from './outbound-guard';

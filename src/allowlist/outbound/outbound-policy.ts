@@ -3,7 +3,7 @@ import { X509Certificate } from 'node:crypto';
 import { rootCertificates } from 'node:tls';
 import { ConfigError } from '../../config/config-error';
 import type { OutboundSettings } from './outbound.settings';
-import { parseOutboundTarget, type OutboundTarget } from './outbound-target';
+import { parseOutboundTarget, targetProblems, type OutboundTarget } from './outbound-target';
 
 /** The outbound allowlist, compiled once from `allowlist.outbound` and checked on every call. */
 export interface OutboundPolicy {
@@ -22,14 +22,6 @@ export const TARGETS_KEY = 'allowlist.outbound.targets (ALLOWLIST_OUTBOUND_TARGE
 export const CA_BUNDLE_KEY = 'allowlist.outbound.caBundleFile (ALLOWLIST_OUTBOUND_CA_BUNDLE_FILE)';
 export const ALLOW_HTTP_KEY =
   'allowlist.outbound.allowHttpForDevelopment (ALLOWLIST_OUTBOUND_ALLOW_HTTP_FOR_DEVELOPMENT)';
-
-/** Every problem with the targets, one line each, naming the entry. */
-export function targetProblems(targets: readonly string[], allowHttp: boolean): string[] {
-  return targets.flatMap((entry, index) => {
-    const parsed = parseOutboundTarget(entry, allowHttp);
-    return typeof parsed === 'string' ? [`entry ${index + 1} "${entry}" ${parsed}`] : [];
-  });
-}
 
 /** Cross-field rules of `allowlist.outbound` that need the rest of the configuration. */
 export function outboundConfigProblems(nodeEnv: string, settings: OutboundSettings): string[] {

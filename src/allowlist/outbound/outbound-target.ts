@@ -165,3 +165,11 @@ export function hostMatches(target: OutboundTarget, host: string): boolean {
   if (!target.wildcard) return host === target.host;
   return host.length > target.host.length + 1 && host.endsWith(`.${target.host}`);
 }
+
+/** Every problem with the targets, one line each, naming the entry. */
+export function targetProblems(targets: readonly string[], allowHttp: boolean): string[] {
+  return targets.flatMap((entry, index) => {
+    const parsed = parseOutboundTarget(entry, allowHttp);
+    return typeof parsed === 'string' ? [`entry ${index + 1} "${entry}" ${parsed}`] : [];
+  });
+}

@@ -11,7 +11,7 @@ import {
   type ValidationArguments,
   ValidateBy,
 } from 'class-validator';
-import { targetProblems } from './outbound-policy';
+import { targetProblems } from './outbound-target';
 
 /** The environment gives one string: entries separated by commas or whitespace. */
 function splitList(value: unknown): unknown {

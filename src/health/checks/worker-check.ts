@@ -1,5 +1,5 @@
 import type { GatewayConfig } from '../../config/gateway-config';
-import type { DeliveryWorker } from '../../inbox/delivery-worker';
+import type { DeliveryWorker } from '../../delivery/delivery-worker';
 import type { CheckReport } from '../readiness-report';
 
 /**

@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import * as oci from 'oci-common';
 import { SecretUnavailableError } from '../secret-resolution.error';
 import { OciVaultSettings } from '../secrets.settings';
-import { createApiKeyIdentity, writeOciConfigFile } from './emulator/api-key-identity';
+import {
+  createApiKeyIdentity,
+  writeOciConfigFile,
+} from '../../emulators/oci-vault/api-key-identity';
 import { buildOciAuthentication, prepareOciAuthentication } from './oci-authentication';
 import { retryConfiguration } from './oci-vault-reader';
 

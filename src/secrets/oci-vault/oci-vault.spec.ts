@@ -14,8 +14,8 @@ import {
   createApiKeyIdentity,
   writeOciConfigFile,
   type ApiKeyIdentity,
-} from './emulator/api-key-identity';
-import { VaultEmulator } from './emulator/vault-emulator';
+} from '../../emulators/oci-vault/api-key-identity';
+import { VaultEmulator } from '../../emulators/oci-vault/vault-emulator';
 import { DirectVaultTransport } from './vault-transport';
 
 /**

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Client, Pool, type PoolClient, type PoolConfig, type QueryResultRow } from 'pg';
-import { POSTGRES_MIGRATIONS } from './postgres-migrations';
+import type { SchemaMigration } from '../schema-migration';
 import { migratePostgres } from './postgres-migrator';
 
 export interface PostgresOptions {
@@ -11,6 +11,8 @@ export interface PostgresOptions {
   connectTimeoutMs: number;
   /** A private CA's PEM file: the connection is then TLS, verified against it. */
   caFile?: string;
+  /** The schema to bring the database to (src/postgres-schema.ts), under an advisory lock. */
+  migrations: readonly SchemaMigration[];
 }
 
 /** PostgreSQL codes after which a transaction is safe to run again from the start. */
@@ -48,7 +50,7 @@ export class PostgresDatabase {
     const pool = new Pool({ ...clientConfig, max: options.poolSize });
     const database = new PostgresDatabase(pool, clientConfig);
     try {
-      await migratePostgres(pool, POSTGRES_MIGRATIONS);
+      await migratePostgres(pool, options.migrations);
       await database.connectListener();
     } catch (error) {
       await database.close();

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { migrateSqlite } from '../../inbox/drivers/sqlite/sqlite-migrator';
+import { migrateSqlite } from './sqlite-migrator';
 import type { SchemaMigration } from '../schema-migration';
 
 /**

@@ -2,9 +2,9 @@ import {
   MalformedPayloadError,
   UnprocessablePayloadError,
 } from '../../common/problem/gateway-error';
-import type { InboundMessage } from '../inbound-message';
+import type { InboundMessage } from '../../messages/inbound-message';
 import { isObject, isoTime, optionalString, requiredE164, requiredString } from '../kit/payload';
-import { toE164 } from '../phone-number';
+import { toE164 } from '../../messages/phone-number';
 import type { SnsEnvelope } from './aws-sns-envelope';
 import { AWS_SNS_VENDOR_NAME } from './aws-sns.constants';
 

@@ -15,7 +15,7 @@ import {
   UnprocessablePayloadError,
 } from '../../common/problem/gateway-error';
 import { toProblem } from '../../common/problem/problem';
-import { assertValidMessages } from '../inbound-message.validation';
+import { assertValidMessages } from '../../messages/inbound-message.validation';
 import type { VendorServices, WebhookRequest } from '../webhook-vendor';
 import { forgetSigningCertificates } from './aws-sns-certificates';
 import { AWS_SNS_TOLERANCE_MS } from './aws-sns.constants';

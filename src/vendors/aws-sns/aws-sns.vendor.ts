@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { SignatureRejectedError } from '../../common/problem/gateway-error';
-import type { InboundMessage } from '../inbound-message';
+import type { InboundMessage } from '../../messages/inbound-message';
 import { assertFresh, matchesAny, requiredHeader } from '../kit/verification';
 import { RegisterVendor } from '../vendor.decorator';
 import type { VendorAck, VendorServices, WebhookRequest, WebhookVendor } from '../webhook-vendor';

@@ -1,5 +1,5 @@
 import { MalformedPayloadError } from '../../common/problem/gateway-error';
-import type { InboundMessage, MediaRef } from '../inbound-message';
+import type { InboundMessage, MediaRef } from '../../messages/inbound-message';
 import {
   isoTime,
   optionalString,
@@ -8,7 +8,7 @@ import {
   requiredObject,
   requiredString,
 } from '../kit/payload';
-import { toE164 } from '../phone-number';
+import { toE164 } from '../../messages/phone-number';
 import type { WebhookRequest } from '../webhook-vendor';
 import {
   BANDWIDTH_MESSAGE_RECEIVED,

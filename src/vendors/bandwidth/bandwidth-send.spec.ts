@@ -3,7 +3,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import type { OutboundHttp, OutboundResponse } from '../../allowlist/outbound/outbound-http.port';
 import type { TestDelivery } from '../conformance/conformance-kit';
-import type { InboundMessage } from '../inbound-message';
+import type { InboundMessage } from '../../messages/inbound-message';
 import { startSendTestRig, type SendTestRig } from '../kit/fixtures/send-test-http';
 import {
   SendDeferredError,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { InboundMessage } from '../inbound-message';
+import type { InboundMessage } from '../../messages/inbound-message';
 import { assertBasicAuth } from '../kit/verification';
 import { RegisterVendor } from '../vendor.decorator';
 import type { VendorAck, WebhookRequest, WebhookVendor } from '../webhook-vendor';

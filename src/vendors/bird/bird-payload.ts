@@ -1,4 +1,4 @@
-import type { InboundMessage } from '../inbound-message';
+import type { InboundMessage } from '../../messages/inbound-message';
 import {
   isObject,
   isoTime,
@@ -9,7 +9,7 @@ import {
   requiredString,
   type JsonObject,
 } from '../kit/payload';
-import { toE164 } from '../phone-number';
+import { toE164 } from '../../messages/phone-number';
 import type { WebhookRequest } from '../webhook-vendor';
 import {
   BIRD_INBOUND_SMS_EVENT,

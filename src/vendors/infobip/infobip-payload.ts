@@ -1,4 +1,4 @@
-import type { InboundMessage } from '../inbound-message';
+import type { InboundMessage } from '../../messages/inbound-message';
 import {
   isObject,
   isoTime,
@@ -10,7 +10,7 @@ import {
   type JsonObject,
 } from '../kit/payload';
 import { MalformedPayloadError } from '../../common/problem/gateway-error';
-import { toE164 } from '../phone-number';
+import { toE164 } from '../../messages/phone-number';
 import type { WebhookRequest } from '../webhook-vendor';
 import { INFOBIP_VENDOR_NAME } from './infobip.constants';
 

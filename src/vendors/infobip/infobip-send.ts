@@ -1,5 +1,5 @@
 import type { OutboundHttp } from '../../allowlist/outbound/outbound-http.port';
-import type { InboundMessage } from '../inbound-message';
+import type { InboundMessage } from '../../messages/inbound-message';
 import { callSendApi, jsonAnswer } from '../kit/call-send-api';
 import { isObject, type JsonObject } from '../kit/payload';
 import {

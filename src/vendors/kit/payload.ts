@@ -2,7 +2,7 @@ import {
   MalformedPayloadError,
   UnprocessablePayloadError,
 } from '../../common/problem/gateway-error';
-import { toE164 } from '../phone-number';
+import { toE164 } from '../../messages/phone-number';
 import type { WebhookRequest } from '../webhook-vendor';
 
 /** A JSON object as parsed from a vendor body; fields are read with the helpers below. */

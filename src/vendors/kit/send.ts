@@ -1,5 +1,5 @@
 import type { OutboundHttp, OutboundResponse } from '../../allowlist/outbound/outbound-http.port';
-import type { InboundMessage } from '../inbound-message';
+import type { InboundMessage } from '../../messages/inbound-message';
 
 /**
  * The optional `send` part of a vendor module: how an agent's response goes back to the

@@ -1,4 +1,4 @@
-import type { InboundMessage } from '../inbound-message';
+import type { InboundMessage } from '../../messages/inbound-message';
 import {
   isObject,
   isoTime,
@@ -9,8 +9,8 @@ import {
   requiredString,
   type JsonObject,
 } from '../kit/payload';
-import { toE164 } from '../phone-number';
-import { decodeForm, formPairsToRecord } from '../twilio/twilio-form';
+import { toE164 } from '../../messages/phone-number';
+import { decodeForm, formPairsToRecord } from '../kit/form-body';
 import type { WebhookRequest } from '../webhook-vendor';
 import { MESSAGEBIRD_VENDOR_NAME } from './messagebird.constants';
 

@@ -1,8 +1,8 @@
 import { UnprocessablePayloadError } from '../../common/problem/gateway-error';
-import type { InboundMessage, MediaRef } from '../inbound-message';
+import type { InboundMessage, MediaRef } from '../../messages/inbound-message';
 import { requiredE164, requiredString } from '../kit/payload';
-import { toE164 } from '../phone-number';
-import { decodeSingleValuedForm } from '../twilio/twilio-form';
+import { toE164 } from '../../messages/phone-number';
+import { decodeSingleValuedForm } from '../kit/form-body';
 import type { WebhookRequest } from '../webhook-vendor';
 import { PLIVO_VENDOR_NAME } from './plivo.constants';
 

@@ -6,7 +6,7 @@ import {
   type DeliveryReceipt,
   type VendorSender,
 } from '../kit/send';
-import type { InboundMessage } from '../inbound-message';
+import type { InboundMessage } from '../../messages/inbound-message';
 import { PLIVO_VENDOR_NAME } from './plivo.constants';
 import type { PlivoSettings } from './plivo.settings';
 

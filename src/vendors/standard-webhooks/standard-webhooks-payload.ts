@@ -1,4 +1,4 @@
-import type { InboundMessage } from '../inbound-message';
+import type { InboundMessage } from '../../messages/inbound-message';
 import {
   isoTime,
   optionalString,
@@ -7,7 +7,7 @@ import {
   requiredString,
 } from '../kit/payload';
 import { requiredHeader } from '../kit/verification';
-import { toE164 } from '../phone-number';
+import { toE164 } from '../../messages/phone-number';
 import type { WebhookRequest } from '../webhook-vendor';
 import { pointerLabel, resolvePointer } from './json-pointer';
 import { STANDARD_WEBHOOKS_VENDOR_NAME, WEBHOOK_ID_HEADER } from './standard-webhooks.constants';

@@ -1,7 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import type { OutboundHttp, OutboundResponse } from '../../allowlist/outbound/outbound-http.port';
-import type { InboundMessage } from '../inbound-message';
+import type { InboundMessage } from '../../messages/inbound-message';
 import { startSendTestRig, type SendTestRig } from '../kit/fixtures/send-test-http';
 import {
   SendDeferredError,

@@ -2,8 +2,8 @@ import {
   MalformedPayloadError,
   UnprocessablePayloadError,
 } from '../../common/problem/gateway-error';
-import type { InboundMessage } from '../inbound-message';
-import { decodeSingleValuedForm } from '../twilio/twilio-form';
+import type { InboundMessage } from '../../messages/inbound-message';
+import { decodeSingleValuedForm } from '../kit/form-body';
 import { twilioAddressToE164 } from '../twilio/twilio-payload';
 import type { WebhookRequest } from '../webhook-vendor';
 import { TWILIO_VOICE_VENDOR_NAME } from './twilio-voice.constants';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { InboundMessage } from '../inbound-message';
+import type { InboundMessage } from '../../messages/inbound-message';
 import { verifyTwilioSignature } from '../twilio/twilio-signature';
 import { TWILIO_ACK, TWILIO_SIGNATURE_HEADER } from '../twilio/twilio.constants';
 import { RegisterVendor } from '../vendor.decorator';

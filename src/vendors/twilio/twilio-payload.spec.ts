@@ -1,4 +1,4 @@
-import { assertValidMessages } from '../inbound-message.validation';
+import { assertValidMessages } from '../../messages/inbound-message.validation';
 import {
   GatewayError,
   MalformedPayloadError,

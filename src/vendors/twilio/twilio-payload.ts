@@ -4,10 +4,10 @@ import {
   ProblemCode,
   UnprocessablePayloadError,
 } from '../../common/problem/gateway-error';
-import type { InboundMessage, MediaRef, MessageKind } from '../inbound-message';
-import { toE164 } from '../phone-number';
+import type { InboundMessage, MediaRef, MessageKind } from '../../messages/inbound-message';
+import { toE164 } from '../../messages/phone-number';
 import type { WebhookRequest } from '../webhook-vendor';
-import { decodeFormOnce, decodeUtf8, formPairsToRecord } from './twilio-form';
+import { decodeFormOnce, decodeUtf8, formPairsToRecord } from '../kit/form-body';
 import { TWILIO_FORM, TWILIO_JSON, TWILIO_VENDOR_NAME } from './twilio.constants';
 
 /**

@@ -8,7 +8,7 @@ import {
   type SendReceipt,
   type VendorSender,
 } from '../kit/send';
-import type { InboundMessage } from '../inbound-message';
+import type { InboundMessage } from '../../messages/inbound-message';
 import { TWILIO_FORM, TWILIO_VENDOR_NAME } from './twilio.constants';
 import type { TwilioSettings } from './twilio.settings';
 

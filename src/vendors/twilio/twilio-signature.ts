@@ -7,7 +7,7 @@ import {
 } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { MalformedPayloadError, SignatureRejectedError } from '../../common/problem/gateway-error';
-import { decodeFormOnce } from './twilio-form';
+import { decodeFormOnce } from '../kit/form-body';
 
 /**
  * POST parameters as Twilio signs them: either ordered pairs (what a form body decodes to, with

@@ -3,7 +3,7 @@ import {
   MalformedPayloadError,
   UnprocessablePayloadError,
 } from '../../common/problem/gateway-error';
-import { assertValidMessages } from '../inbound-message.validation';
+import { assertValidMessages } from '../../messages/inbound-message.validation';
 import {
   vonageInboundLocation,
   vonageInboundText,

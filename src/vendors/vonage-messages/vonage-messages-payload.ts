@@ -1,5 +1,5 @@
 import { UnprocessablePayloadError } from '../../common/problem/gateway-error';
-import type { InboundMessage, MediaRef } from '../inbound-message';
+import type { InboundMessage, MediaRef } from '../../messages/inbound-message';
 import {
   isObject,
   isoTime,
@@ -10,7 +10,7 @@ import {
   requiredObject,
   requiredString,
 } from '../kit/payload';
-import { toE164 } from '../phone-number';
+import { toE164 } from '../../messages/phone-number';
 import type { WebhookRequest } from '../webhook-vendor';
 import { VONAGE_MESSAGES_VENDOR_NAME } from './vonage-messages.constants';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { importPKCS8, SignJWT } from 'jose';
 import type { OutboundHttp } from '../../allowlist/outbound/outbound-http.port';
-import type { InboundMessage } from '../inbound-message';
+import type { InboundMessage } from '../../messages/inbound-message';
 import { basicAuthorization, callSendApi, jsonAnswer } from '../kit/call-send-api';
 import { isObject } from '../kit/payload';
 import {

@@ -1,6 +1,6 @@
 import { MalformedPayloadError } from '../../common/problem/gateway-error';
 import { isObject, parseJsonBody } from '../kit/payload';
-import { decodeForm, formPairsToRecord } from '../twilio/twilio-form';
+import { decodeForm, formPairsToRecord } from '../kit/form-body';
 import type { WebhookRequest } from '../webhook-vendor';
 import { VONAGE_SMS_JSON } from './vonage-sms.constants';
 

@@ -2,9 +2,9 @@ import {
   MalformedPayloadError,
   UnprocessablePayloadError,
 } from '../../common/problem/gateway-error';
-import type { InboundMessage } from '../inbound-message';
+import type { InboundMessage } from '../../messages/inbound-message';
 import { requiredE164, requiredString } from '../kit/payload';
-import { toE164 } from '../phone-number';
+import { toE164 } from '../../messages/phone-number';
 import type { WebhookRequest } from '../webhook-vendor';
 import { readVonageSmsParams, type VonageSmsParams } from './vonage-sms-params';
 import { VONAGE_SMS_VENDOR_NAME } from './vonage-sms.constants';

@@ -9,7 +9,7 @@ import {
   type DeliveryReceipt,
   type VendorSender,
 } from '../kit/send';
-import type { InboundMessage } from '../inbound-message';
+import type { InboundMessage } from '../../messages/inbound-message';
 import { VONAGE_SMS_JSON, VONAGE_SMS_VENDOR_NAME } from './vonage-sms.constants';
 import type { VonageSmsSettings } from './vonage-sms.settings';
 

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RecordedRequest } from '../../../src/b2c/emulator/emulator-control';
-import { APPLICATION_CONTEXT_HEADER } from '../../../src/b2c/emulator/emulator-headers';
+import type { RecordedRequest } from '../../../src/emulators/b2c-service/emulator-control';
+import { APPLICATION_CONTEXT_HEADER } from '../../../src/emulators/b2c-service/emulator-headers';
 import { SINCH_TEST_SECRET } from '../../../src/vendors/sinch/fixtures/signed-sinch-request';
 import { TWILIO_TEST_AUTH_TOKEN } from '../../../src/vendors/twilio/fixtures';
 import { freePort } from '../../support/free-port';

@@ -1,5 +1,5 @@
-import type { EmulatorControl } from '../../../src/b2c/emulator/emulator-control';
-import { isVendorName } from '../../../src/vendors/vendor-name';
+import type { EmulatorControl } from '../../../src/emulators/b2c-service/emulator-control';
+import { isVendorName } from '../../../src/messages/vendor-name';
 
 export interface EmulatorSnapshot {
   /** Incident ids per Twilio MessageSid, read from the note's first line. */

@@ -1,12 +1,12 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EmulatorControl } from '../../../src/b2c/emulator/emulator-control';
-import { startEmulator, type RunningEmulator } from '../../../src/b2c/emulator/emulator';
+import { EmulatorControl } from '../../../src/emulators/b2c-service/emulator-control';
+import { startEmulator, type RunningEmulator } from '../../../src/emulators/b2c-service/emulator';
 import {
   APPLICATION_CONTEXT_HEADER,
   CONTROL_BYPASS_HEADER,
-} from '../../../src/b2c/emulator/emulator-headers';
+} from '../../../src/emulators/b2c-service/emulator-headers';
 import { TEST_B2C_PASSWORD, TEST_B2C_USERNAME } from '../../support/gateway-env';
 
 /**

@@ -1,5 +1,5 @@
 import { GatewayError, StoreUnavailableError } from '../../../common/problem/gateway-error';
-import type { InboundMessage } from '../../../vendors/inbound-message';
+import type { InboundMessage } from '../../../messages/inbound-message';
 import type {
   ClaimedMessage,
   DeliveryCheckpoint,

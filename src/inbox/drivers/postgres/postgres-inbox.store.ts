@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import type { QueryResultRow } from 'pg';
 import { StoreUnavailableError } from '../../../common/problem/gateway-error';
 import type { PostgresDatabase } from '../../../storage/postgres/postgres-database';
-import { conversationParty, type InboundMessage } from '../../../vendors/inbound-message';
+import { conversationParty, type InboundMessage } from '../../../messages/inbound-message';
 import {
   type AcceptResult,
   type BlockedSender,

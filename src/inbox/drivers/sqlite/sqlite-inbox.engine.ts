@@ -8,7 +8,7 @@ import type { AttemptRecord } from '../../attempt-history';
 import { SqliteAttemptHistory } from './sqlite-attempt-history';
 import { SQLITE_INBOX_MIGRATIONS } from './sqlite-inbox.migrations';
 import type { InboxQuery, InboxWrite, LeaseRef, MessageRow } from './sqlite-inbox.protocol';
-import { migrateSqlite } from './sqlite-migrator';
+import { migrateSqlite } from '../../../storage/sqlite/sqlite-migrator';
 
 /** Due rows read past leased senders before a claim gives up on finding more. */
 const CLAIM_SCAN_LIMIT = 10_000;

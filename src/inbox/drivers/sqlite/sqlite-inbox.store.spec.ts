@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreUnavailableError } from '../../../common/problem/gateway-error';
-import type { InboundMessage } from '../../../vendors/inbound-message';
+import type { InboundMessage } from '../../../messages/inbound-message';
 import { SQLITE_INBOX_MIGRATIONS } from './sqlite-inbox.migrations';
 import { InboxLockedError, SqliteInboxStore } from './sqlite-inbox.store';
 

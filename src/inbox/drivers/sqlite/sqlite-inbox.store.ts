@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { StoreUnavailableError } from '../../../common/problem/gateway-error';
-import { conversationParty, type InboundMessage } from '../../../vendors/inbound-message';
+import { conversationParty, type InboundMessage } from '../../../messages/inbound-message';
 import {
   type AcceptResult,
   type BlockedSender,
