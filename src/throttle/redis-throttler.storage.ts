@@ -1,8 +1,9 @@
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { type ThrottlerStorage, ThrottlerStorageService } from '@nestjs/throttler';
+import type { ThrottlerStorage } from '@nestjs/throttler';
 import type Redis from 'ioredis';
 import { RateLimitedWarning } from '../common/logging/rate-limited-warning';
+import { WindowCounterStorage } from './window-counter.storage';
 
 type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
 
@@ -28,7 +29,7 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
   private readonly connectionErrors: RateLimitedWarning;
   private readonly failures: RateLimitedWarning;
   private readonly shared: ThrottlerStorage;
-  private readonly local = new ThrottlerStorageService();
+  private readonly local = new WindowCounterStorage();
   private readonly clock: () => number;
   private skipRedisUntil = 0;
   private degraded = false;
@@ -73,15 +74,13 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
         );
       }
     }
-    return this.local.increment(key, ttl, limit, blockDuration, throttlerName);
+    return this.local.increment(key, ttl, limit, blockDuration);
   }
 
   /** After the HTTP server has closed, so requests still being answered could count. */
   onApplicationShutdown(): Promise<void> {
     // Called twice: this instance is both our provider and @nestjs/throttler's storage.
     this.closing ??= this.close();
-    // Stops the fallback's sweep timer.
-    this.local.onApplicationShutdown();
     return this.closing;
   }
 

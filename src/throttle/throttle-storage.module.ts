@@ -1,16 +1,17 @@
 import { Module } from '@nestjs/common';
-import { type ThrottlerStorage, ThrottlerStorageService } from '@nestjs/throttler';
+import type { ThrottlerStorage } from '@nestjs/throttler';
 import { GatewayConfig } from '../config/gateway-config';
 import { SecretsService } from '../secrets/secrets.service';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
 import { connectThrottleRedis } from './throttle-redis.connection';
+import { WindowCounterStorage } from './window-counter.storage';
 
 export const THROTTLE_STORAGE = Symbol('ThrottleStorage');
 
 /**
- * Where throttle counters live (`throttle.storage`): this process's memory (the library's own
- * storage), or Redis shared by every instance. A provider of its own so that the Redis client is
- * opened once at start-up (an unreachable Redis stops start-up) and closed at shutdown.
+ * Where throttle counters live (`throttle.storage`): this process's memory, or Redis shared by
+ * every instance. A provider of its own so that the Redis client is opened once at start-up (an
+ * unreachable Redis stops start-up) and closed at shutdown.
  */
 @Module({
   providers: [
@@ -23,7 +24,7 @@ export const THROTTLE_STORAGE = Symbol('ThrottleStorage');
       ): Promise<ThrottlerStorage> => {
         const { enabled, storage, redisUrl } = config.throttle;
         // Nothing is counted when throttling is off: no reason to need Redis then.
-        if (!enabled || storage !== 'redis') return new ThrottlerStorageService();
+        if (!enabled || storage !== 'redis') return new WindowCounterStorage();
         const url = await secrets.resolve('throttle.redisUrl', redisUrl ?? '');
         return new RedisThrottlerStorage(await connectThrottleRedis(url));
       },
