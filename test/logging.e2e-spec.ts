@@ -63,7 +63,7 @@ describe('logging through nestjs-pino', () => {
     await emulator?.close();
   });
 
-  it("logs a webhook refusal with Fastify's request id and its headers redacted", async () => {
+  it('logs a webhook refusal with its request id, and no secret of the request', async () => {
     const response = await postSigned(gateway.url, smsParams(nextSid()), {
       mutate: (request) => {
         // Every secret header, the Twilio signature among them (so the signature is wrong).
@@ -81,18 +81,39 @@ describe('logging through nestjs-pino', () => {
       context: 'Refusal',
       requestId: body.requestId,
       problem: 'signature-rejected',
-      // The request's own logger: the same id Fastify gave it, which the answer carries.
-      req: { id: body.requestId, method: 'POST', path: WEBHOOK_PATH },
     });
     expect(new Date(String(line!.time)).toISOString()).toBe(line!.time);
-
-    const headers = (line!.req as { headers: Record<string, unknown> }).headers;
-    // The headers are in the line (so the checks below can fail), each secret one redacted.
-    expect(headers['content-type']).toBe('application/x-www-form-urlencoded');
-    for (const name of REDACTED_HEADERS) expect(headers[name]).toBe(REDACTED);
+    // The webhook route binds no logger to the request (its cost, gateway-logging.ts): the
+    // refusal line names the request by the id the answer carries.
+    expect(line).not.toHaveProperty('req');
 
     const text = gateway.raw.join('');
     for (const value of Object.values(SECRET_VALUES)) expect(text).not.toContain(value);
+    expect(text).not.toContain(QUERY_TOKEN);
+  });
+
+  it("logs an admin refusal with the request's own logger, its headers redacted", async () => {
+    const headers = { ...SECRET_VALUES, authorization: 'Bearer not-the-admin-token-7c1e9b' };
+    const response = await fetch(`${gateway.url}/admin/messages?token=${QUERY_TOKEN}`, {
+      headers,
+    });
+    expect(response.status).toBe(401);
+    const body = (await response.json()) as { requestId: string; referenceId: string };
+
+    const line = gateway.lines().find((entry) => entry.referenceId === body.referenceId);
+    expect(line).toMatchObject({
+      context: 'Refusal',
+      requestId: body.requestId,
+      // The request's own logger (nestjs-pino): the same id Fastify gave it.
+      req: { id: body.requestId, method: 'GET', path: '/admin/messages' },
+    });
+    const logged = (line!.req as { headers: Record<string, unknown> }).headers;
+    // The headers are in the line (so the checks below can fail), each secret one redacted.
+    expect(logged.host).toBe(new URL(gateway.url).host);
+    for (const name of REDACTED_HEADERS) expect(logged[name]).toBe(REDACTED);
+
+    const text = gateway.raw.join('');
+    for (const value of [...Object.values(headers)]) expect(text).not.toContain(value);
     expect(text).not.toContain(QUERY_TOKEN);
   });
 

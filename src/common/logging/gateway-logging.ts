@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { DynamicModule } from '@nestjs/common';
+import { type DynamicModule, RequestMethod } from '@nestjs/common';
 import { Logger, LoggerModule, PinoLogger, type Params } from 'nestjs-pino';
 // nestjs-pino keeps its out-of-request logger in a module global that only the first PinoLogger
 // sets; see nestJsLogger below for why each app resets it.
@@ -85,6 +85,10 @@ function loggedRequest(request: pino.SerializedRequest): LoggedRequest {
  */
 export function loggingParams(root: PinoRoot): Params {
   return {
+    // Not on the webhook route: binding a logger to each request (pino-http, run as middleware)
+    // cost about a fifth of intake's CPU per webhook (docs/benchmarks.md). A webhook's refusal
+    // line carries its requestId and referenceId all the same (ProblemFilter writes them).
+    exclude: [{ method: RequestMethod.POST, path: 'vendors/:name/webhook' }],
     pinoHttp: {
       logger: root,
       // The id Fastify gave the request (genReqId in app.factory.ts; @fastify/middie copies it
