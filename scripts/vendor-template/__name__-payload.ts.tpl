@@ -1,4 +1,4 @@
-import type { InboundMessage } from '../inbound-message';
+import type { InboundMessage } from '../../messages/inbound-message';
 import { isoTime, optionalString, parseJsonBody, requiredE164, requiredString } from '../kit/payload';
 import type { WebhookRequest } from '../webhook-vendor';
 import { __NAME___VENDOR_NAME } from './__name__.constants';

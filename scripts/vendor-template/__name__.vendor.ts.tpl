@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { InboundMessage } from '../inbound-message';
+import type { InboundMessage } from '../../messages/inbound-message';
 import { RegisterVendor } from '../vendor.decorator';
 import type { Verification, VendorAck, WebhookRequest, WebhookVendor } from '../webhook-vendor';
 import { parse__Name__Payload } from './__name__-payload';

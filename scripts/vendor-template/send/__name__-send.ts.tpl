@@ -1,7 +1,7 @@
 import { callSendApi, jsonAnswer } from '../kit/call-send-api';
 import { isObject } from '../kit/payload';
 import { sendFailure, SendOutcomeUnknownError, type DeliveryReceipt, type VendorSender } from '../kit/send';
-import type { InboundMessage } from '../inbound-message';
+import type { InboundMessage } from '../../messages/inbound-message';
 import { __NAME___VENDOR_NAME } from './__name__.constants';
 import type { __Name__Settings } from './__name__.settings';
 
