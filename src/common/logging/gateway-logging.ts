@@ -86,7 +86,7 @@ function loggedRequest(request: pino.SerializedRequest): LoggedRequest {
 export function loggingParams(root: PinoRoot): Params {
   return {
     // Not on the webhook route: binding a logger to each request (pino-http, run as middleware)
-    // cost about a fifth of intake's CPU per webhook (docs/benchmarks.md). A webhook's refusal
+    // took about a tenth of intake's CPU per webhook (docs/benchmarks.md). A webhook's refusal
     // line carries its requestId and referenceId all the same (ProblemFilter writes them).
     exclude: [{ method: RequestMethod.POST, path: 'vendors/:name/webhook' }],
     pinoHttp: {
