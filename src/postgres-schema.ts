@@ -1,9 +1,9 @@
+import { Global, Module } from '@nestjs/common';
 import { ALERT_TABLES } from './alerts/drivers/alert.tables';
 import { CONVERSATION_TABLES } from './conversations/drivers/conversation-tables';
 import { DELIVERY_CONTROL_TABLES } from './delivery/control/drivers/delivery-control.tables';
 import { ATTEMPT_HISTORY_TABLES_POSTGRES } from './inbox/drivers/attempt-history.tables';
 import { MESSAGE_LOG_INDEXES } from './inbox/drivers/message-log.indexes';
-import { Global, Module } from '@nestjs/common';
 import { POSTGRES_SCHEMA, type SchemaMigration } from './storage/schema-migration';
 
 /**
