@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { InboundMessage } from '../messages/inbound-message';
-import { SignatureRejectedError } from '../common/problem/gateway-error';
 import {
   INBOX_STORE,
   type AcceptResult,
@@ -13,12 +12,11 @@ import {
 export class InboxService {
   constructor(@Inject(INBOX_STORE) private readonly store: InboxStore) {}
 
-  /** Throws SignatureRejectedError when `replay` names a key already claimed (a replay). */
-  async accept(messages: readonly InboundMessage[], replay?: ReplayClaim): Promise<AcceptResult> {
-    const result = await this.store.accept(messages, replay);
-    if (result.replayed) {
-      throw new SignatureRejectedError('replayed request: its nonce was already used');
-    }
-    return result;
+  /**
+   * Commits the messages and claims `replay` in one transaction. A key already claimed comes
+   * back as `replayed` with nothing stored; intake refuses the request (intake/replay-refusal.ts).
+   */
+  accept(messages: readonly InboundMessage[], replay?: ReplayClaim): Promise<AcceptResult> {
+    return this.store.accept(messages, replay);
   }
 }

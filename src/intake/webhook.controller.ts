@@ -10,16 +10,15 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { VendorSignatureGuard } from '../auth/vendor-signature.guard';
 import { ProblemCode } from '../common/problem/gateway-error';
-import type { ReplayClaim } from '../inbox/inbox-store.port';
 import { InboxService } from '../inbox/inbox.service';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { ANY_ROUTE_PROBLEMS, ApiProblemResponses } from '../openapi/problem-responses.decorator';
 import { WebhookThrottlerGuard } from '../throttle/webhook-throttler.guard';
 import { WEBHOOK_TRACING, type WebhookTracing } from '../tracing/webhook-tracing.port';
 import { assertValidMessages } from '../messages/inbound-message.validation';
+import { refuseReplay, replayClaim } from './replay-refusal';
 import { VendorRequestGuard } from './vendor-request.guard';
 import './webhook-context';
-import type { Verification } from '../vendors/webhook-vendor';
 
 /** What vendors send and expect back: each vendor module parses and answers its own format. */
 const VENDOR_MEDIA_TYPES = ['application/x-www-form-urlencoded', 'application/json'];
@@ -29,20 +28,6 @@ const ACKNOWLEDGEMENT_MEDIA_TYPES = [
   'application/json',
   'text/plain',
 ];
-
-/** Remembered at least this long even if a vendor asks for less: replays come within minutes. */
-const MIN_REPLAY_TTL_MS = 10 * 60 * 1000;
-
-/** Replay keys are per vendor, so two vendors' nonces never collide. */
-function replayClaim(
-  vendor: string,
-  verification: Verification,
-  receivedAt: Date,
-): ReplayClaim | undefined {
-  if (verification.replayKey === undefined) return undefined;
-  const ttl = Math.max(verification.replayTtlMs ?? 0, MIN_REPLAY_TTL_MS);
-  return { key: `${vendor}:${verification.replayKey}`, expiresAt: receivedAt.getTime() + ttl };
-}
 
 /**
  * `POST /vendors/:name/webhook`: vendor and media type checked, signature verified, payload
@@ -109,9 +94,11 @@ export class WebhookController {
     const name = webhook.vendor;
     const messages = await enabled.vendor.parse(webhook, enabled.settings(), enabled.services);
     assertValidMessages(name, messages);
-    const { outcomes } = await this.inbox.accept(
-      this.tracing ? this.tracing.beforeCommit(request, messages) : messages,
-      replayClaim(name, verification, webhook.receivedAt),
+    const { outcomes } = refuseReplay(
+      await this.inbox.accept(
+        this.tracing ? this.tracing.beforeCommit(request, messages) : messages,
+        replayClaim(name, verification, webhook.receivedAt),
+      ),
     );
     this.tracing?.committed(request, outcomes);
     this.metrics?.webhookAccepted(name, outcomes);
