@@ -11,7 +11,7 @@ import type { InboundRequest } from '../src/allowlist/inbound/compile-inbound-ru
 import type {
   InboundRuleSettings,
   PathEntrySettings,
-} from '../src/allowlist/inbound/inbound-rules.settings';
+} from '../src/allowlist/inbound/rules/inbound-rules.settings';
 
 const TARGET_NS = 5_000;
 const SEED = 0x5eed_a11c;

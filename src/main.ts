@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from './app.factory';
-import { ConfigError } from './config/config-error';
+import { ConfigError } from './common/problem/config-error';
 import { GatewayConfig } from './config/gateway-config';
 
 /**

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EncryptJWT } from 'jose';
-import { deriveKey } from '../src/admin-console/session/session-keys';
+import { deriveKey } from '../src/admin/session/session-keys';
 import { createApp } from '../src/app.factory';
 import { INBOX_STORE, type InboxStore } from '../src/inbox/inbox-store.port';
 import { TWILIO_TEST_AUTH_TOKEN } from '../src/vendors/twilio/fixtures';

@@ -11,7 +11,7 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import type { AdminPrincipal } from '../admin/admin-principal';
+import type { AdminPrincipal } from '../admin/session/admin-principal';
 import { AdminGuard } from '../admin/admin.guard';
 import { GatewayError, ProblemCode } from '../common/problem/gateway-error';
 import { adminQueryPipe } from '../dead-letters/admin-validation.pipe';

@@ -9,17 +9,17 @@ import type { FastifyRequest } from 'fastify';
 import {
   ADMIN_SESSION_AUTHENTICATOR,
   type AdminSessionAuthenticator,
-} from '../admin-console/session/admin-session.port';
+} from './session/admin-session.port';
 import { OutboundGuard } from '../allowlist/outbound/outbound-guard';
 import { AdminUnauthorizedError } from '../common/problem/gateway-error';
 import { GatewayConfig } from '../config/gateway-config';
 import { SecretsService } from '../secrets/secrets.service';
-import type { AdminPrincipal } from './admin-principal';
-import { type AdminMode, effectiveAdminMode } from './admin.settings';
+import type { AdminPrincipal } from './session/admin-principal';
+import { type AdminMode, effectiveAdminMode } from '../config/admin.settings';
 import { bearerToken } from './bearer-token';
 import { JwtAdminVerifier } from './jwt-admin-verifier';
 import { RemoteJwks } from './remote-jwks';
-import { StaticTokenVerifier } from './static-token-verifier';
+import { StaticTokenVerifier } from './session/static-token-verifier';
 
 /**
  * Decides whether a request carries admin credentials, in the configured mode. The admin guard

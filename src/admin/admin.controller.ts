@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ADMIN_PROBLEMS, ApiProblemResponses } from '../openapi/problem-responses.decorator';
 import { ADMIN_SECURITY } from '../openapi/openapi-document';
-import type { AdminPrincipal } from './admin-principal';
+import type { AdminPrincipal } from './session/admin-principal';
 import { AdminGuard } from './admin.guard';
 import { AdminPrincipalSchema } from './admin.openapi';
 

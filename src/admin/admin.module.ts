@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
-import { AdminSessionCoreModule } from '../admin-console/session/admin-session-core.module';
+import { AdminSessionCoreModule } from './session/admin-session-core.module';
 import { OutboundAllowModule } from '../allowlist/outbound/outbound-allow.module';
 import { provideOutboundTargets } from '../allowlist/outbound/outbound-target-declaration.port';
 import { AdminAuthenticator } from './admin-authenticator';

@@ -3,7 +3,7 @@ import { PassportStrategy } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
 import { Strategy } from 'passport-custom';
 import { AdminAuthenticator } from './admin-authenticator';
-import type { AdminPrincipal } from './admin-principal';
+import type { AdminPrincipal } from './session/admin-principal';
 
 export const ADMIN_STRATEGY = 'admin';
 

@@ -2,10 +2,10 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { generateKeyPair, SignJWT } from 'jose';
 import { OutboundGuard } from '../allowlist/outbound/outbound-guard';
-import { compileOutboundPolicy } from '../allowlist/outbound/outbound-policy';
-import { OutboundSettings } from '../allowlist/outbound/outbound.settings';
+import { compileOutboundPolicy } from '../allowlist/outbound/targets/outbound-policy';
+import { OutboundSettings } from '../allowlist/outbound/targets/outbound.settings';
 import { AdminUnauthorizedError } from '../common/problem/gateway-error';
-import { AdminJwtSettings } from './admin.settings';
+import { AdminJwtSettings } from '../config/admin.settings';
 import { JwtAdminVerifier } from './jwt-admin-verifier';
 import { RemoteJwks } from './remote-jwks';
 

@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
 import { AdminUnauthorizedError } from '../common/problem/gateway-error';
-import type { AdminPrincipal } from './admin-principal';
-import type { AdminJwtSettings } from './admin.settings';
+import type { AdminPrincipal } from './session/admin-principal';
+import type { AdminJwtSettings } from '../config/admin.settings';
 import { JwksUnavailableError, type RemoteJwks } from './remote-jwks';
 
 /**

@@ -10,8 +10,8 @@ import {
   SignJWT,
 } from 'jose';
 import { OutboundGuard } from '../allowlist/outbound/outbound-guard';
-import { compileOutboundPolicy } from '../allowlist/outbound/outbound-policy';
-import { OutboundSettings } from '../allowlist/outbound/outbound.settings';
+import { compileOutboundPolicy } from '../allowlist/outbound/targets/outbound-policy';
+import { OutboundSettings } from '../allowlist/outbound/targets/outbound.settings';
 import { JwksUnavailableError, RemoteJwks, type RemoteJwksOptions } from './remote-jwks';
 
 const MAX_AGE_MS = 60_000;

@@ -1,4 +1,4 @@
-import type { AlertFormat } from './alerts.settings';
+import type { AlertFormat } from '../config/alerts.settings';
 import type { AlertName, AlertState, Announced } from './alert-conditions';
 
 /** The `json` format's body; the `slack` format says the same in one line of text. */

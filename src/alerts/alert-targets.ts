@@ -1,7 +1,7 @@
 import { checkOutboundTarget, safeTarget } from '../allowlist/outbound/check-outbound-target';
 import type { OutboundGuard } from '../allowlist/outbound/outbound-guard';
-import { TARGETS_KEY } from '../allowlist/outbound/outbound-policy';
-import { ConfigError } from '../config/config-error';
+import { TARGETS_KEY } from '../allowlist/outbound/targets/outbound-policy';
+import { ConfigError } from '../common/problem/config-error';
 import type { GatewayConfig } from '../config/gateway-config';
 import type { SecretsService } from '../secrets/secrets.service';
 

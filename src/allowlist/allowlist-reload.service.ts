@@ -5,13 +5,13 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { ConfigError } from '../config/config-error';
+import { ConfigError } from '../common/problem/config-error';
 import { prepareConfiguration } from '../config/config.module';
 import { ENVIRONMENT } from '../config/config.tokens';
 import type { Environment } from '../config/load-config';
 import { InboundAllowService } from './inbound/inbound-allow.service';
 import { OutboundGuard } from './outbound/outbound-guard';
-import { compileOutboundPolicy } from './outbound/outbound-policy';
+import { compileOutboundPolicy } from './outbound/targets/outbound-policy';
 
 /**
  * Reloads the allow rules, in and out, on SIGHUP without a restart: the configuration is read

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Logger, type Provider } from '@nestjs/common';
 import { OutboundGuard } from '../allowlist/outbound/outbound-guard';
-import { ConfigError } from '../config/config-error';
+import { ConfigError } from '../common/problem/config-error';
 import { EMBEDDED_EMULATOR } from '../config/config.module';
 import { GatewayConfig } from '../config/gateway-config';
 import { SecretsService } from '../secrets/secrets.service';

@@ -1,7 +1,7 @@
 import { isAxiosError } from 'axios';
 import { OutboundRefusedError } from '../common/problem/gateway-error';
 import { eventReferenceId } from '../common/problem/reference-id';
-import { DeliveryError } from '../delivery/message-sink.port';
+import { DeliveryError } from '../delivery/sink/message-sink.port';
 
 /** B2C's throttling answer: 503 with this code, not 429. */
 export const THROTTLED_ERROR_CODE = 'OSC-CREST-00035';

@@ -6,7 +6,7 @@ import {
   type DeliveryOutcome,
   type MessageSink,
   type SaveCheckpoint,
-} from '../delivery/message-sink.port';
+} from '../delivery/sink/message-sink.port';
 import { B2cClient } from './b2c-client';
 import { assertSettled } from './settle-delay';
 import { customerEntry, incidentNote, incidentSubject, messageMarker } from './incident-content';

@@ -1,4 +1,4 @@
-import { DeliveryError } from '../delivery/message-sink.port';
+import { DeliveryError } from '../delivery/sink/message-sink.port';
 
 /**
  * A B2C call whose answer was lost may still be running there: until `settleDelayMs` has passed

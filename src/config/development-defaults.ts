@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { allowEmbeddedEmulatorTarget } from '../allowlist/outbound/development-targets';
+import { allowEmbeddedEmulatorTarget } from './development-targets';
 import type { GatewayConfig } from './gateway-config';
 
 /** Credentials made up on first start in development and kept beside the data, never logged. */

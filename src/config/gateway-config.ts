@@ -16,15 +16,15 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { InboundRulesSettings } from '../allowlist/inbound/inbound-rules.settings';
-import { OutboundSettings } from '../allowlist/outbound/outbound.settings';
-import { SecretsConfig } from '../secrets/secrets.settings';
+import { InboundRulesSettings } from '../allowlist/inbound/rules/inbound-rules.settings';
+import { OutboundSettings } from '../allowlist/outbound/targets/outbound.settings';
+import { SecretsConfig } from './secrets.settings';
 import { IsDefined, ValidateIf } from 'class-validator';
-import { AdminSettings } from '../admin/admin.settings';
-import { AlertsSettings } from '../alerts/alerts.settings';
-import { ConversationsConfig } from '../conversations/conversations.settings';
-import { MetricsSettings } from '../metrics/metrics.settings';
-import { TracingSettings } from '../tracing/tracing.settings';
+import { AdminSettings } from './admin.settings';
+import { AlertsSettings } from './alerts.settings';
+import { ConversationsConfig } from './conversations.settings';
+import { MetricsSettings } from './metrics.settings';
+import { TracingSettings } from './tracing.settings';
 import { RequiredText } from './required-setting';
 import { AtMostSetting } from './at-most-setting';
 import {
@@ -32,7 +32,7 @@ import {
   B2cAuthNeedsSite,
   B2cOAuthSettings,
   type B2cAuthMode,
-} from '../b2c/auth/b2c-auth.settings';
+} from './b2c-auth.settings';
 
 /** 'true'/'false' from the environment; anything else is left for @IsBoolean to refuse. */
 export function parseBoolean(value: unknown): unknown {

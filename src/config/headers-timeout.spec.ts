@@ -1,4 +1,4 @@
-import { ConfigError } from './config-error';
+import { ConfigError } from '../common/problem/config-error';
 import { loadGatewayConfig } from './load-config';
 
 function problemsOf(env: Record<string, string>): readonly string[] {

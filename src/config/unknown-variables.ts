@@ -1,4 +1,4 @@
-import { parseSecretReference } from '../secrets/secret-reference';
+import { parseSecretReference } from '../secrets/reference/secret-reference';
 import {
   CONFIG_FILE_VARIABLE,
   ENVIRONMENT_KEYS,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { B2cClient } from '../b2c/b2c-client';
 import { messageMarker } from '../b2c/incident-content';
 import type { DeliveryCheckpoint, StoredMessage } from '../inbox/inbox-store.port';
-import type { SaveCheckpoint } from '../delivery/message-sink.port';
+import type { SaveCheckpoint } from '../delivery/sink/message-sink.port';
 
 /**
  * Notes that tell the agent something about a message (an opt-out, an SMS not sent), each made

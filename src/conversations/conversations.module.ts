@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { B2cModule } from '../b2c/b2c.module';
 import { GatewayConfig } from '../config/gateway-config';
-import { MESSAGE_SINK } from '../delivery/message-sink.port';
+import { MESSAGE_SINK } from '../delivery/sink/message-sink.port';
 import type { PostgresDatabase } from '../storage/postgres/postgres-database';
 import { POSTGRES_DATABASE } from '../storage/storage.module';
 import { VendorRegistryModule } from '../vendors/vendor-registry.module';

@@ -4,7 +4,7 @@ import { customerEntry, incidentNote, messageMarker } from '../b2c/incident-cont
 import { assertSettled } from '../b2c/settle-delay';
 import { GatewayConfig } from '../config/gateway-config';
 import type { DeliveryCheckpoint, StoredMessage } from '../inbox/inbox-store.port';
-import { DeliveryError, type SaveCheckpoint } from '../delivery/message-sink.port';
+import { DeliveryError, type SaveCheckpoint } from '../delivery/sink/message-sink.port';
 import type { InboundMessage } from '../messages/inbound-message';
 import { CONVERSATION_STORE, type ConversationStore } from './conversation-store.port';
 

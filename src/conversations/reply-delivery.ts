@@ -5,7 +5,7 @@ import {
   DeliveryError,
   type DeliveryOutcome,
   type SaveCheckpoint,
-} from '../delivery/message-sink.port';
+} from '../delivery/sink/message-sink.port';
 import { SendDeferredError, SendRefusedError } from '../vendors/kit/send';
 import { VendorRegistry } from '../vendors/vendor-registry';
 import { AgentNotes } from './agent-notes';

@@ -1,8 +1,8 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { checkOutboundTarget } from '../allowlist/outbound/check-outbound-target';
 import { OutboundGuard } from '../allowlist/outbound/outbound-guard';
-import { TARGETS_KEY } from '../allowlist/outbound/outbound-policy';
-import { ConfigError } from '../config/config-error';
+import { TARGETS_KEY } from '../allowlist/outbound/targets/outbound-policy';
+import { ConfigError } from '../common/problem/config-error';
 import { GatewayConfig } from '../config/gateway-config';
 import { VendorRegistry } from '../vendors/vendor-registry';
 

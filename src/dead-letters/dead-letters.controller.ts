@@ -19,7 +19,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import type { AdminPrincipal } from '../admin/admin-principal';
+import type { AdminPrincipal } from '../admin/session/admin-principal';
 import { AdminGuard } from '../admin/admin.guard';
 import { GatewayError, ProblemCode } from '../common/problem/gateway-error';
 import { ADMIN_SECURITY } from '../openapi/openapi-document';

@@ -15,7 +15,7 @@ import {
   DeliveryError,
   type MessageSink,
   type SaveCheckpoint,
-} from './message-sink.port';
+} from './sink/message-sink.port';
 
 /** A double that fails on any call the test did not stub, so nothing unexpected goes unseen. */
 function strict<T extends object>(stubs: Partial<T>): T {

@@ -30,7 +30,7 @@ import {
   type DeliveryFailure,
   MESSAGE_SINK,
   type MessageSink,
-} from './message-sink.port';
+} from './sink/message-sink.port';
 import { decideAfterFailure } from './retry-policy';
 
 /** What is kept on the message about a failed attempt: enough for an admin, never a secret. */

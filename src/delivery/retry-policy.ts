@@ -1,5 +1,5 @@
 import { retryDelayMs } from './backoff';
-import type { DeliveryFailure } from './message-sink.port';
+import type { DeliveryFailure } from './sink/message-sink.port';
 
 export interface RetrySettings {
   maxAttempts: number;

@@ -5,7 +5,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { scaffoldName } from '../../scripts/scaffold-name';
 import { compileVendorSourceList, vendorOfPath } from '../allowlist/inbound/vendor-source-list';
-import { ConfigError } from '../config/config-error';
+import { ConfigError } from '../common/problem/config-error';
 import { loadGatewayConfig } from '../config/load-config';
 import { ReplayAllQuery } from '../dead-letters/dead-letter-queries';
 import { vendorTracker } from '../throttle/vendor-tracker';

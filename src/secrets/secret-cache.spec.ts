@@ -1,6 +1,6 @@
 import { SecretCache, type SecretCacheOptions } from './secret-cache';
 import { SecretResolutionError, SecretUnavailableError } from './secret-resolution.error';
-import type { SecretReference } from './secret-reference';
+import type { SecretReference } from './reference/secret-reference';
 
 /**
  * The cache alone, with a source that is a plain in-memory map (what a Vault holds) and a clock

@@ -4,7 +4,7 @@ import {
   describeSecretReference,
   parseSecretReference,
   type SecretReference,
-} from './secret-reference';
+} from './reference/secret-reference';
 import type { SecretReader } from './secret-source';
 
 export interface SecretCacheOptions {

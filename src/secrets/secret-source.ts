@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Environment } from '../config/load-config';
 import { SecretUnavailableError } from './secret-resolution.error';
-import type { SecretReference } from './secret-reference';
+import type { SecretReference } from './reference/secret-reference';
 
 /** One read of a secret. `version` identifies it where the store has versions (OCI Vault). */
 export interface SecretReading {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitFor } from '../../test/support/wait-for';
-import type { ConfigError } from '../config/config-error';
+import type { ConfigError } from '../common/problem/config-error';
 import { GatewayConfig } from '../config/gateway-config';
 import { loadGatewayConfig } from '../config/load-config';
 import { SecretResolutionError, SecretsService } from './secrets.service';

@@ -7,7 +7,7 @@ import type { Environment } from '../config/load-config';
 import { OciVaultReader } from './oci-vault/oci-vault-reader';
 import { SecretCache } from './secret-cache';
 import type { SecretHandle, SecretsStatus } from './secret-handle';
-import type { SecretReference } from './secret-reference';
+import type { SecretReference } from './reference/secret-reference';
 import { readLocalSecret, type SecretReading } from './secret-source';
 
 export { SecretResolutionError } from './secret-resolution.error';

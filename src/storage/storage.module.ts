@@ -1,5 +1,5 @@
 import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { ConfigError } from '../config/config-error';
+import { ConfigError } from '../common/problem/config-error';
 import { GatewayConfig } from '../config/gateway-config';
 import { SecretsService } from '../secrets/secrets.service';
 import { PostgresDatabase } from './postgres/postgres-database';

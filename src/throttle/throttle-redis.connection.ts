@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { ConfigError } from '../config/config-error';
+import { ConfigError } from '../common/problem/config-error';
 
 /** The setting and its variable, as start-up errors name them. */
 const SETTING = 'throttle.redisUrl (REDIS_URL)';

@@ -11,8 +11,8 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { OutboundGuard } from '../allowlist/outbound/outbound-guard';
 import { OutboundHttpClient } from '../allowlist/outbound/outbound-http.client';
-import { compileOutboundPolicy } from '../allowlist/outbound/outbound-policy';
-import { OutboundSettings } from '../allowlist/outbound/outbound.settings';
+import { compileOutboundPolicy } from '../allowlist/outbound/targets/outbound-policy';
+import { OutboundSettings } from '../allowlist/outbound/targets/outbound.settings';
 import { OtlpHttpTraceExporter } from './otlp-http-trace.exporter';
 
 interface Received {

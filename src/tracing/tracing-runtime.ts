@@ -9,7 +9,7 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { INSTANCE_ID } from '../common/problem/reference-id';
 import { GatewaySampler } from './trace-sampler';
-import type { TracingSettings } from './tracing.settings';
+import type { TracingSettings } from '../config/tracing.settings';
 
 /** Spans waiting for export; more are dropped, so a collector outage costs bounded memory. */
 const MAX_QUEUED_SPANS = 2048;

@@ -9,7 +9,7 @@ import { DeliverySpans } from './delivery-spans';
 import { OtlpHttpTraceExporter } from './otlp-http-trace.exporter';
 import { EXPORT_REQUEST_TIMEOUT_MS, TracingRuntime } from './tracing-runtime';
 import { tracingOutboundTargets } from './tracing.outbound-targets';
-import { otlpTracesUrl, parseOtlpHeaders } from './tracing.settings';
+import { otlpTracesUrl, parseOtlpHeaders } from '../config/tracing.settings';
 import { WebhookSpans } from './webhook-spans';
 import { WEBHOOK_TRACING } from './webhook-tracing.port';
 

@@ -1,5 +1,5 @@
 import type { OutboundTargetDeclaration } from '../allowlist/outbound/outbound-target-declaration.port';
-import { otlpTracesUrl } from './tracing.settings';
+import { otlpTracesUrl } from '../config/tracing.settings';
 
 /** The collector's traces URL, named by the setting it came from; none when tracing is off. */
 export const tracingOutboundTargets: OutboundTargetDeclaration = ({ tracing }) => {

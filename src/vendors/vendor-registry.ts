@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
-import { ConfigError } from '../config/config-error';
+import { ConfigError } from '../common/problem/config-error';
 import { GatewayConfig, parseBoolean } from '../config/gateway-config';
 import { predicateOf } from '../config/load-config';
 import { OUTBOUND_HTTP, type OutboundHttp } from '../allowlist/outbound/outbound-http.port';

@@ -1,13 +1,13 @@
 import { Controller, Get, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AdminPrincipal } from '../../admin/admin-principal';
+import type { AdminPrincipal } from '../../admin/session/admin-principal';
 import { AdminGuard } from '../../admin/admin.guard';
 import { GatewayError, ProblemCode } from '../../common/problem/gateway-error';
 import { GatewayConfig } from '../../config/gateway-config';
-import { oidcConfigured } from './admin-session.settings';
-import { AdminSessions } from './admin-sessions';
-import { assertSameOrigin } from './csrf';
+import { oidcConfigured } from '../../config/admin-session.settings';
+import { AdminSessions } from '../../admin/session/admin-sessions';
+import { assertSameOrigin } from '../../admin/session/csrf';
 import { nextPath, readSignInBody } from './sign-in-body';
 
 /** Where the console's sign-in form lives (served by the console pages). */

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AdminModule } from '../../admin/admin.module';
 import { provideOutboundTargets } from '../../allowlist/outbound/outbound-target-declaration.port';
-import { AdminSessionCoreModule } from './admin-session-core.module';
+import { AdminSessionCoreModule } from '../../admin/session/admin-session-core.module';
 import { AdminSessionController } from './admin-session.controller';
 import { AdminOidcController } from './oidc/admin-oidc.controller';
 import { adminOidcOutboundTargets } from './oidc/admin-oidc.outbound-targets';

@@ -1,4 +1,4 @@
-import type { AdminMode } from '../../admin/admin.settings';
+import type { AdminMode } from '../../config/admin.settings';
 
 /** Where the sign-in form goes and where an identity-domain sign-in starts (session routes). */
 const SESSION_PATH = '/admin/session';

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import ipaddr from 'ipaddr.js';
 import { AddressTrieBuilder } from './address-trie';
 import { parseClientAddress } from './client-address';
-import { type CidrBlock, parseCidr } from './source-entry';
+import { type CidrBlock, parseCidr } from './rules/source-entry';
 
 function block(text: string): CidrBlock {
   const parsed = parseCidr(text);

@@ -1,8 +1,8 @@
 import { fuzzRuns } from '../../../test/support/fuzz-runs';
 import fc from 'fast-check';
 import { compileInboundRules, InboundRulesError } from './compile-inbound-rules';
-import { ConfigError } from '../../config/config-error';
-import type { InboundRuleSettings, PathEntrySettings } from './inbound-rules.settings';
+import { ConfigError } from '../../common/problem/config-error';
+import type { InboundRuleSettings, PathEntrySettings } from './rules/inbound-rules.settings';
 
 const OCID = 'ocid1.vcn.oc1.iad.amaaaaaaexamplevcn0001';
 

@@ -1,13 +1,13 @@
-import { ConfigError } from '../../config/config-error';
+import { ConfigError } from '../../common/problem/config-error';
 import { type ClientAddress, parseClientAddress } from './client-address';
 import type { InboundDecision } from './inbound-decision';
 import { PathIndex } from './path-index';
-import { MalformedPathError, type PathReadings, readPath } from './path-normalization';
+import { MalformedPathError, type PathReadings, readPath } from './rules/path-normalization';
 import {
   formatProblem,
   type ResolvedRule,
   resolveInboundSettings,
-} from './resolve-inbound-settings';
+} from './rules/resolve-inbound-settings';
 
 /**
  * Inbound allow settings that cannot be compiled. Lists every problem, each naming its entry

@@ -15,7 +15,7 @@ import { ProblemFilter } from '../../refusals/problem.filter';
 import { GatewayConfig } from '../../config/gateway-config';
 import { InboundAllowGuard } from './inbound-allow.guard';
 import { InboundAllowModule } from './inbound-allow.module';
-import { InboundRulesSettings } from './inbound-rules.settings';
+import { InboundRulesSettings } from './rules/inbound-rules.settings';
 
 const OCID = 'ocid1.vcn.oc1.iad.aaaaaaaaservicegateway';
 

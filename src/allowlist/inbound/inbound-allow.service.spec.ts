@@ -1,7 +1,7 @@
 import { GatewayConfig } from '../../config/gateway-config';
 import { InboundRulesError } from './compile-inbound-rules';
 import { InboundAllowService } from './inbound-allow.service';
-import { InboundRulesSettings } from './inbound-rules.settings';
+import { InboundRulesSettings } from './rules/inbound-rules.settings';
 
 function settingsOf(plain: Partial<InboundRulesSettings>): InboundRulesSettings {
   return Object.assign(new InboundRulesSettings(), plain);

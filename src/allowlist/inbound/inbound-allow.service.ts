@@ -8,7 +8,7 @@ import {
   prepareInboundRequest,
 } from './compile-inbound-rules';
 import type { InboundDecision } from './inbound-decision';
-import { InboundRulesSettings } from './inbound-rules.settings';
+import { InboundRulesSettings } from './rules/inbound-rules.settings';
 import { compileVendorSourceList, vendorOfPath } from './vendor-source-list';
 
 /** Everything a decision reads, swapped as one object so a reload is atomic. */

@@ -1,5 +1,5 @@
 import { DECISION_LIST_LIMIT } from './inbound-decision';
-import type { ResolvedRule } from './resolve-inbound-settings';
+import type { ResolvedRule } from './rules/resolve-inbound-settings';
 import { SourceMatcher } from './source-matcher';
 
 /**

@@ -1,6 +1,6 @@
 import { AddressTrie, AddressTrieBuilder } from './address-trie';
 import type { ClientAddress } from './client-address';
-import type { ResolvedRule } from './resolve-inbound-settings';
+import type { ResolvedRule } from './rules/resolve-inbound-settings';
 
 /** What matched: reported on an allowed decision. */
 export interface SourceMatch {

@@ -1,7 +1,7 @@
 import { AddressTrie, AddressTrieBuilder } from './address-trie';
 import { parseClientAddress } from './client-address';
 import { InboundRulesError } from './compile-inbound-rules';
-import { describeValue, parseCidr } from './source-entry';
+import { describeValue, parseCidr } from './rules/source-entry';
 
 /** The names `proxy-addr` (Fastify's `trustProxy`) accepts, so one list can serve both. */
 const NAMED_RANGES: Readonly<Record<string, readonly string[]>> = {

@@ -3,7 +3,7 @@ import {
   compileResolvedRules,
   InboundRulesError,
 } from './compile-inbound-rules';
-import { resolveInboundSettings, resolveSourceList } from './resolve-inbound-settings';
+import { resolveInboundSettings, resolveSourceList } from './rules/resolve-inbound-settings';
 import { isVendorName } from '../../messages/vendor-name';
 
 /** The one path a vendor's own source list covers. */

@@ -1,5 +1,5 @@
 import { OutboundRefusedError } from '../../common/problem/gateway-error';
-import type { OutboundPolicy } from './outbound-policy';
+import type { OutboundPolicy } from './targets/outbound-policy';
 import {
   HTTPS_PORT,
   hasEncodedSeparator,
@@ -10,7 +10,7 @@ import {
   normalizePath,
   pathUnderPrefix,
   type OutboundTarget,
-} from './outbound-target';
+} from './targets/outbound-target';
 
 export type OutboundDecision =
   | {

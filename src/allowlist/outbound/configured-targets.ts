@@ -1,9 +1,9 @@
 import type { DiscoveryService } from '@nestjs/core';
-import { ConfigError } from '../../config/config-error';
+import { ConfigError } from '../../common/problem/config-error';
 import type { GatewayConfig } from '../../config/gateway-config';
 import { checkOutboundTarget } from './check-outbound-target';
-import type { OutboundPolicy } from './outbound-policy';
-import { TARGETS_KEY } from './outbound-policy';
+import type { OutboundPolicy } from './targets/outbound-policy';
+import { TARGETS_KEY } from './targets/outbound-policy';
 import { DeclaredOutboundTargets, type ConfiguredTarget } from './outbound-target-declaration.port';
 
 export type { ConfiguredTarget } from './outbound-target-declaration.port';

@@ -13,7 +13,7 @@ import type { Duplex } from 'node:stream';
 import { checkServerIdentity } from 'node:tls';
 import { OutboundRefusedError } from '../../common/problem/gateway-error';
 import { checkHost } from './check-outbound-target';
-import type { OutboundPolicy } from './outbound-policy';
+import type { OutboundPolicy } from './targets/outbound-policy';
 
 /** What an agent needs from the guard: the policy in force, and where refusals are reported. */
 export interface ConnectionGuard {

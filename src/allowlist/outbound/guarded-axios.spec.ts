@@ -9,8 +9,8 @@ import { startEmulator, type RunningEmulator } from '../../emulators/b2c-service
 import { OutboundRefusedError } from '../../common/problem/gateway-error';
 import { guardAxiosInstance, guardedAxiosDefaults } from './guarded-axios';
 import { OutboundGuard } from './outbound-guard';
-import { compileOutboundPolicy } from './outbound-policy';
-import { OutboundSettings } from './outbound.settings';
+import { compileOutboundPolicy } from './targets/outbound-policy';
+import { OutboundSettings } from './targets/outbound.settings';
 
 const USERNAME = 'gateway';
 const PASSWORD = 'guarded-axios-test-password';

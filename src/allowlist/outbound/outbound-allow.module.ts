@@ -5,7 +5,7 @@ import { assertConfiguredTargetsAllowed, declaredOutboundTargets } from './confi
 import { OutboundGuard } from './outbound-guard';
 import { OUTBOUND_HTTP } from './outbound-http.port';
 import { OutboundHttpClient } from './outbound-http.client';
-import { compileOutboundPolicy } from './outbound-policy';
+import { compileOutboundPolicy } from './targets/outbound-policy';
 
 /**
  * The outbound target allowlist for the whole gateway: the guard (policy in force, checks,

@@ -4,8 +4,8 @@ import type { AgentOptions as HttpsAgentOptions } from 'node:https';
 import type { OutboundRefusedError } from '../../common/problem/gateway-error';
 import { checkOutboundTarget, type OutboundDecision } from './check-outbound-target';
 import { GuardedHttpAgent, GuardedHttpsAgent, type ConnectionGuard } from './guarded-agents';
-import { compileOutboundPolicy, type OutboundPolicy } from './outbound-policy';
-import type { OutboundSettings } from './outbound.settings';
+import { compileOutboundPolicy, type OutboundPolicy } from './targets/outbound-policy';
+import type { OutboundSettings } from './targets/outbound.settings';
 
 /**
  * The one place outbound calls are judged. Holds the policy in force (replaced whole on a

@@ -6,14 +6,14 @@ import { DiscoveryService, GraphInspector, MetadataScanner, NestContainer } from
 import { DependenciesScanner } from '@nestjs/core/scanner';
 import { Test } from '@nestjs/testing';
 import { AppModule } from '../../app.module';
-import { ConfigError } from '../../config/config-error';
+import { ConfigError } from '../../common/problem/config-error';
 import { prepareConfiguration } from '../../config/config.module';
 import { GatewayConfig } from '../../config/gateway-config';
 import { loadGatewayConfig } from '../../config/load-config';
 import { assertConfiguredTargetsAllowed, declaredOutboundTargets } from './configured-targets';
 import { OutboundAllowModule } from './outbound-allow.module';
 import { OutboundGuard } from './outbound-guard';
-import { compileOutboundPolicy } from './outbound-policy';
+import { compileOutboundPolicy } from './targets/outbound-policy';
 import { provideOutboundTargets } from './outbound-target-declaration.port';
 
 @Global()

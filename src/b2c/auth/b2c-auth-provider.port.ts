@@ -1,4 +1,4 @@
-import type { B2cAuthMode } from './b2c-auth.settings';
+import type { B2cAuthMode } from '../../config/b2c-auth.settings';
 
 /**
  * Supplies the `Authorization` header of every Connect REST request (b2c.auth: basic, oauth or

@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Inject, Post, Query, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import type { AdminPrincipal } from '../../admin/admin-principal';
+import type { AdminPrincipal } from '../../admin/session/admin-principal';
 import { AdminGuard } from '../../admin/admin.guard';
 import { B2C_FLOW_CONTROL, type B2cFlowControl } from '../flow-control/b2c-flow-control.port';
 import { ProblemCode } from '../../common/problem/gateway-error';

@@ -1,4 +1,4 @@
-import { DeliveryAbortedError } from '../message-sink.port';
+import { DeliveryAbortedError } from '../sink/message-sink.port';
 /**
  * Flow control towards B2C, shared by every gateway process on one store: the request rate
  * (`b2c.rateLimitPerSecond`) and the pause B2C asks for when it throttles (503 OSC-CREST-00035

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { ConfigError } from '../../config/config-error';
+import { ConfigError } from '../../common/problem/config-error';
 import { loadGatewayConfig } from '../../config/load-config';
 import { defaultBurst } from './gcra';
 import { TokenBucketRateLimiter } from './token-bucket';

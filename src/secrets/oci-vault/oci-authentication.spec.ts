@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as oci from 'oci-common';
 import { SecretUnavailableError } from '../secret-resolution.error';
-import { OciVaultSettings } from '../secrets.settings';
+import { OciVaultSettings } from '../../config/secrets.settings';
 import {
   createApiKeyIdentity,
   writeOciConfigFile,

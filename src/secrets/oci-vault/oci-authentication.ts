@@ -3,7 +3,7 @@ import type {
   InstancePrincipalsAuthenticationDetailsProviderBuilder,
 } from 'oci-common';
 import { SecretUnavailableError } from '../secret-resolution.error';
-import type { OciVaultSettings } from '../secrets.settings';
+import type { OciVaultSettings } from '../../config/secrets.settings';
 
 /** `oci-common`, loaded only once an `oci-vault:` reference is read (it is large). */
 export type OciCommon = typeof import('oci-common');

@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as oci from 'oci-common';
 import { checkOutboundTarget } from '../../allowlist/outbound/check-outbound-target';
-import { compileOutboundPolicy } from '../../allowlist/outbound/outbound-policy';
-import { OutboundSettings } from '../../allowlist/outbound/outbound.settings';
-import { OCI_AUTH_METHODS } from '../secrets.settings';
+import { compileOutboundPolicy } from '../../allowlist/outbound/targets/outbound-policy';
+import { OutboundSettings } from '../../allowlist/outbound/targets/outbound.settings';
+import { OCI_AUTH_METHODS } from '../../config/secrets.settings';
 import { OCI_TOKEN_REQUESTS, tokenRequestsOutsideGuard } from './oci-token-requests';
 
 const README = readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8');

@@ -1,4 +1,4 @@
-import type { OciAuthMethod } from '../secrets.settings';
+import type { OciAuthMethod } from '../../config/secrets.settings';
 
 /** One request the OCI SDK sends itself to authenticate, outside the outbound guard. */
 export interface OciTokenRequest {

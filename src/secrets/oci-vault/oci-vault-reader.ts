@@ -6,7 +6,7 @@ import type { OutboundHttp } from '../../allowlist/outbound/outbound-http.port';
 import { OutboundRefusedError, ProblemCode } from '../../common/problem/gateway-error';
 import { SecretUnavailableError } from '../secret-resolution.error';
 import type { SecretReading } from '../secret-source';
-import type { OciVaultSettings } from '../secrets.settings';
+import type { OciVaultSettings } from '../../config/secrets.settings';
 import {
   buildOciAuthentication,
   prepareOciAuthentication,

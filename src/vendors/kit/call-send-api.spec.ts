@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { OutboundGuard } from '../../allowlist/outbound/outbound-guard';
 import { OutboundHttpClient } from '../../allowlist/outbound/outbound-http.client';
-import { compileOutboundPolicy } from '../../allowlist/outbound/outbound-policy';
-import { OutboundSettings } from '../../allowlist/outbound/outbound.settings';
+import { compileOutboundPolicy } from '../../allowlist/outbound/targets/outbound-policy';
+import { OutboundSettings } from '../../allowlist/outbound/targets/outbound.settings';
 import { AttemptCalls, inAttemptScope } from '../../inbox/attempt-scope';
 import { basicAuthorization, callSendApi, jsonAnswer } from './call-send-api';
 import { startSendTestRig, type SendTestRig } from './fixtures/send-test-http';

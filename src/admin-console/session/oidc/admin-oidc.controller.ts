@@ -2,7 +2,7 @@ import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError, ProblemCode } from '../../../common/problem/gateway-error';
-import { AdminSessions } from '../admin-sessions';
+import { AdminSessions } from '../../../admin/session/admin-sessions';
 import { SIGN_IN_PAGE } from '../admin-session.controller';
 import { nextPath } from '../sign-in-body';
 import { OidcSignIn, type CallbackQuery } from './oidc-sign-in';

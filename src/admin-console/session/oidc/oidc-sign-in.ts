@@ -6,16 +6,16 @@ import { OutboundGuard } from '../../../allowlist/outbound/outbound-guard';
 import { GatewayConfig } from '../../../config/gateway-config';
 import type { SecretHandle } from '../../../secrets/secret-handle';
 import { SecretsService } from '../../../secrets/secrets.service';
-import { oidcConfigured } from '../admin-session.settings';
-import { AdminSessions } from '../admin-sessions';
-import { sameSecret } from '../csrf';
+import { oidcConfigured } from '../../../config/admin-session.settings';
+import { AdminSessions } from '../../../admin/session/admin-sessions';
+import { sameSecret } from '../../../admin/session/csrf';
 import {
   clearCookie,
   OIDC_COOKIE,
   OIDC_COOKIE_PATH,
   readCookie,
   setCookie,
-} from '../session-cookie';
+} from '../../../admin/session/session-cookie';
 import { messageOf, OidcDiscovery, type OidcMetadata } from './oidc-discovery';
 import { OidcSignInError } from './oidc-sign-in.error';
 import { randomToken, s256Challenge } from './pkce';

@@ -1,11 +1,11 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError } from '../../config/config-error';
-import { GatewayConfig } from '../../config/gateway-config';
-import { loadGatewayConfig } from '../../config/load-config';
-import { checkOutboundTarget, safeTarget } from './check-outbound-target';
-import { allowEmbeddedEmulatorTarget } from './development-targets';
+import { ConfigError } from '../../../common/problem/config-error';
+import { GatewayConfig } from '../../../config/gateway-config';
+import { loadGatewayConfig } from '../../../config/load-config';
+import { checkOutboundTarget, safeTarget } from '../check-outbound-target';
+import { allowEmbeddedEmulatorTarget } from '../../../config/development-targets';
 import { compileOutboundPolicy, type OutboundPolicy } from './outbound-policy';
 import { parseOutboundTarget } from './outbound-target';
 import { OutboundSettings } from './outbound.settings';

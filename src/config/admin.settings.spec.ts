@@ -1,5 +1,5 @@
-import { ConfigError } from '../config/config-error';
-import { loadGatewayConfig, type Environment } from '../config/load-config';
+import { ConfigError } from '../common/problem/config-error';
+import { loadGatewayConfig, type Environment } from './load-config';
 
 function problems(env: Environment): string[] {
   try {

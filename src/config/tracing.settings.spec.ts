@@ -1,8 +1,8 @@
-import { compileOutboundPolicy } from '../allowlist/outbound/outbound-policy';
+import { compileOutboundPolicy } from '../allowlist/outbound/targets/outbound-policy';
 import { assertConfiguredTargetsAllowed } from '../allowlist/outbound/configured-targets';
-import { ConfigError } from '../config/config-error';
-import { loadGatewayConfig } from '../config/load-config';
-import { tracingOutboundTargets } from './tracing.outbound-targets';
+import { ConfigError } from '../common/problem/config-error';
+import { loadGatewayConfig } from './load-config';
+import { tracingOutboundTargets } from '../tracing/tracing.outbound-targets';
 import { otlpTracesUrl, parseOtlpHeaders } from './tracing.settings';
 
 describe('tracing settings (OTEL_*)', () => {

@@ -2,16 +2,16 @@ import { randomBytes } from 'node:crypto';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { EncryptJWT, errors, jwtDecrypt, type JWTPayload } from 'jose';
-import type { AdminPrincipal } from '../../admin/admin-principal';
-import { effectiveAdminMode, type AdminMode } from '../../admin/admin.settings';
-import { StaticTokenVerifier } from '../../admin/static-token-verifier';
+import type { AdminPrincipal } from './admin-principal';
+import { effectiveAdminMode, type AdminMode } from '../../config/admin.settings';
+import { StaticTokenVerifier } from './static-token-verifier';
 import { AdminUnauthorizedError } from '../../common/problem/gateway-error';
-import { ConfigError } from '../../config/config-error';
+import { ConfigError } from '../../common/problem/config-error';
 import { GatewayConfig } from '../../config/gateway-config';
 import type { SecretHandle } from '../../secrets/secret-handle';
 import { SecretsService } from '../../secrets/secrets.service';
 import type { AdminSessionAuthenticator } from './admin-session.port';
-import { oidcConfigured } from './admin-session.settings';
+import { oidcConfigured } from '../../config/admin-session.settings';
 import { assertCsrf } from './csrf';
 import {
   clearCookie,

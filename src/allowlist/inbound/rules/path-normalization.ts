@@ -1,4 +1,4 @@
-import { GatewayError, ProblemCode } from '../../common/problem/gateway-error';
+import { GatewayError, ProblemCode } from '../../../common/problem/gateway-error';
 
 /** Longer request targets are refused outright: no webhook path comes close. */
 const MAX_PATH_LENGTH = 4096;

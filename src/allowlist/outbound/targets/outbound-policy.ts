@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { X509Certificate } from 'node:crypto';
 import { rootCertificates } from 'node:tls';
-import { ConfigError } from '../../config/config-error';
+import { ConfigError } from '../../../common/problem/config-error';
 import type { OutboundSettings } from './outbound.settings';
 import { parseOutboundTarget, targetProblems, type OutboundTarget } from './outbound-target';
 

@@ -14,7 +14,7 @@ import {
   ValidateBy,
   ValidateIf,
 } from 'class-validator';
-import { RequiredText, RequiredUrl } from '../../config/required-setting';
+import { RequiredText, RequiredUrl } from './required-setting';
 
 /** The path the identity domain sends the browser back to; the redirect URL must end with it. */
 export const OIDC_CALLBACK_PATH = '/admin/oidc/callback';

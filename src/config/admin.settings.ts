@@ -13,13 +13,13 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { RequiredText, RequiredUrl } from '../config/required-setting';
+import { RequiredText, RequiredUrl } from './required-setting';
 import {
   AdminOidcSettings,
   RequiredWhenOidc,
   SESSION_TTL_DEFAULT_SECONDS,
   SessionTtl,
-} from '../admin-console/session/admin-session.settings';
+} from './admin-session.settings';
 
 /**
  * `jwt`: bearer JWTs from an identity domain (OCI IAM / IDCS), checked against its JWKS.

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { AdminUnauthorizedError } from '../common/problem/gateway-error';
+import { AdminUnauthorizedError } from '../../common/problem/gateway-error';
 import type { AdminPrincipal } from './admin-principal';
 
 const digest = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();

@@ -1,5 +1,5 @@
-import { ConfigError } from '../config/config-error';
-import { loadGatewayConfig } from '../config/load-config';
+import { ConfigError } from '../common/problem/config-error';
+import { loadGatewayConfig } from './load-config';
 
 describe('metrics settings (METRICS_PORT, METRICS_HOST)', () => {
   it('leaves the listener off and on loopback by default', () => {

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { AdminPrincipal } from '../../admin/admin-principal';
+import type { AdminPrincipal } from './admin-principal';
 
 /**
  * What the admin guard asks of console sessions: the principal of a request that carries the

@@ -1,4 +1,4 @@
-import type { GatewayConfig } from '../../config/gateway-config';
+import type { GatewayConfig } from './gateway-config';
 
 /**
  * For the development defaults: with the embedded emulator, turn plain http on and list the

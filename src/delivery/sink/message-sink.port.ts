@@ -1,4 +1,4 @@
-import type { DeliveryCheckpoint, StoredMessage } from '../inbox/inbox-store.port';
+import type { DeliveryCheckpoint, StoredMessage } from '../../inbox/inbox-store.port';
 
 /** What delivering one message achieved. */
 export type DeliveryOutcome =

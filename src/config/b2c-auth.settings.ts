@@ -10,7 +10,7 @@ import {
   ValidateBy,
   type ValidationOptions,
 } from 'class-validator';
-import { RequiredText, RequiredUrl } from '../../config/required-setting';
+import { RequiredText, RequiredUrl } from './required-setting';
 
 /**
  * How the gateway signs in to the Connect REST API, as Oracle documents it ("Authenticate and

@@ -1,9 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError } from '../../config/config-error';
-import { loadGatewayConfig } from '../../config/load-config';
-import { compileInboundRules } from './compile-inbound-rules';
+import { ConfigError } from '../../../common/problem/config-error';
+import { loadGatewayConfig } from '../../../config/load-config';
+import { compileInboundRules } from '../compile-inbound-rules';
 
 /** The real configuration loader, reading a real YAML file. */
 function load(yaml: string) {

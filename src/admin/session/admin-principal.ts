@@ -1,4 +1,4 @@
-import type { AdminMode } from './admin.settings';
+import type { AdminMode } from '../../config/admin.settings';
 
 /** Who called an admin route, as the admin guard proved it. */
 export interface AdminPrincipal {

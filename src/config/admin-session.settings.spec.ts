@@ -1,7 +1,7 @@
-import { ConfigError } from '../../config/config-error';
-import { loadGatewayConfig, type Environment } from '../../config/load-config';
-import { readCookie } from './session-cookie';
-import { nextPath } from './sign-in-body';
+import { ConfigError } from '../common/problem/config-error';
+import { loadGatewayConfig, type Environment } from './load-config';
+import { readCookie } from '../admin/session/session-cookie';
+import { nextPath } from '../admin-console/session/sign-in-body';
 
 function problems(env: Environment): string[] {
   try {

@@ -1,4 +1,4 @@
-import { fuzzRuns } from '../../../test/support/fuzz-runs';
+import { fuzzRuns } from '../../../../test/support/fuzz-runs';
 import fc from 'fast-check';
 import { MalformedPathError, normalizePath, readPath } from './path-normalization';
 
