@@ -117,7 +117,8 @@ module.exports = {
     {
       name: 'twilio-voice-builds-on-twilio',
       severity: 'error',
-      comment: "Twilio's voice webhooks are signed and encoded as its SMS ones: that one link only.",
+      comment:
+        "Twilio's voice webhooks are signed and encoded as its SMS ones: that one link only.",
       from: { path: '^src/vendors/twilio-voice/' },
       to: {
         path: '^src/vendors/([^/]+)/',

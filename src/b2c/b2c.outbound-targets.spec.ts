@@ -1,5 +1,8 @@
 import { assertConfiguredTargetsAllowed } from '../allowlist/outbound/configured-targets';
-import { compileOutboundPolicy, type OutboundPolicy } from '../allowlist/outbound/targets/outbound-policy';
+import {
+  compileOutboundPolicy,
+  type OutboundPolicy,
+} from '../allowlist/outbound/targets/outbound-policy';
 import { OutboundSettings } from '../allowlist/outbound/targets/outbound.settings';
 import { GatewayConfig } from '../config/gateway-config';
 import { b2cOutboundTargets } from './b2c.outbound-targets';

@@ -2,7 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { GatewayConfig } from '../config/gateway-config';
 import { IncidentService } from '../b2c/incident.service';
 import type { DeliveryCheckpoint, StoredMessage } from '../inbox/inbox-store.port';
-import type { DeliveryOutcome, MessageSink, SaveCheckpoint } from '../delivery/sink/message-sink.port';
+import type {
+  DeliveryOutcome,
+  MessageSink,
+  SaveCheckpoint,
+} from '../delivery/sink/message-sink.port';
 import { REPLY_KIND } from '../messages/inbound-message';
 import { VendorRegistry } from '../vendors/vendor-registry';
 import { AgentNotes } from './agent-notes';
