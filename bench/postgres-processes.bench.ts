@@ -356,9 +356,12 @@ export async function runRateAdherence(): Promise<RateAdherenceResult> {
           what:
             `shared limit of ${rateLimit} B2C requests/s over ${rateProcesses} processes: ` +
             'highest 1-s window',
-          target: `≤ ${rateLimit + burst} (limit + burst)`,
+          // The issue's bound for the shared rate ("holds within 10%"). The schedule alone puts
+          // limit + burst - 1 requests in a half-open second; what the emulator sees above that
+          // is the send path's jitter (docs/benchmarks.md, (g)).
+          target: `≤ ${Math.floor(rateLimit * 1.1)} (limit + 10%; the schedule's own: ${rateLimit + burst - 1})`,
           measured: String(highest.count),
-          met: highest.count <= rateLimit + burst,
+          met: highest.count <= Math.floor(rateLimit * 1.1),
         },
         {
           what:
