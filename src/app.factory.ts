@@ -7,6 +7,7 @@ import { PASSPORT_REQUEST_PROPERTIES } from './auth/passport-request-shape';
 import { securityHeaders } from './common/http/security-headers';
 import {
   createRootLogger,
+  bindAdminRequestLoggers,
   loggingModule,
   loggingParams,
   nestJsLogger,
@@ -69,6 +70,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   for (const property of [...PASSPORT_REQUEST_PROPERTIES, WEBHOOK_CONTEXT_PROPERTY]) {
     fastify.decorateRequest(property, null);
   }
+  bindAdminRequestLoggers(fastify, logger);
 
   const logging = loggingParams(logger);
   const app = await NestFactory.create<NestFastifyApplication>(

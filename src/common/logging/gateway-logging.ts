@@ -1,9 +1,10 @@
-import type { IncomingMessage } from 'node:http';
-import { type DynamicModule, RequestMethod } from '@nestjs/common';
+import type { DynamicModule } from '@nestjs/common';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger, LoggerModule, PinoLogger, type Params } from 'nestjs-pino';
 // nestjs-pino keeps its out-of-request logger in a module global that only the first PinoLogger
 // sets; see nestJsLogger below for why each app resets it.
 import { __resetOutOfContextForTests as forgetOutOfRequestLogger } from 'nestjs-pino/PinoLogger';
+import { Store, storage } from 'nestjs-pino/storage';
 import pino, { type DestinationStream, type Logger as PinoRoot } from 'pino';
 
 /**
@@ -68,7 +69,7 @@ interface LoggedRequest {
   headers: Record<string, unknown>;
 }
 
-function loggedRequest(request: pino.SerializedRequest): LoggedRequest {
+function loggedRequest(request: FastifyRequest): LoggedRequest {
   return {
     id: request.id,
     method: request.method,
@@ -77,34 +78,36 @@ function loggedRequest(request: pino.SerializedRequest): LoggedRequest {
   };
 }
 
+/** Where a logger is bound to each request: the admin API and console. */
+const REQUEST_LOGGER_PREFIX = '/admin';
+
 /**
- * nestjs-pino's settings: pino-http gives each request a child of `root` carrying the request
- * (its id, method, path and headers, redacted), and nestjs-pino's Logger finds that child through
- * AsyncLocalStorage, so every `new Logger(context)` line written while a request is handled says
- * which request it was.
+ * Gives every route under /admin an onRequest hook that binds a child of `root` carrying the
+ * request (its id, method, path and headers, redacted) into nestjs-pino's store, so that every
+ * `new Logger(context)` line written while the request is handled says which request it was.
+ * nestjs-pino's own middleware would do the same through @fastify/middie, which then runs on
+ * every request, webhooks included: mounted for every route with the webhook excluded it cost a
+ * fifth of intake's CPU per webhook, mounted on /admin alone still several percent
+ * (docs/benchmarks.md). A route hook costs the other routes nothing. Call before routes exist.
+ */
+export function bindAdminRequestLoggers(fastify: FastifyInstance, root: PinoRoot): void {
+  const bind = (request: FastifyRequest, _reply: FastifyReply, done: () => void): void => {
+    storage.run(new Store(root.child({ req: loggedRequest(request) })), done);
+  };
+  fastify.addHook('onRoute', (route) => {
+    const { url } = route;
+    if (url !== REQUEST_LOGGER_PREFIX && !url.startsWith(`${REQUEST_LOGGER_PREFIX}/`)) return;
+    const existing = route.onRequest ?? [];
+    route.onRequest = [...(Array.isArray(existing) ? existing : [existing]), bind];
+  });
+}
+
+/**
+ * nestjs-pino's settings: its Logger writes through `root`, or through the request's logger
+ * bound by bindAdminRequestLoggers. Its request middleware is mounted nowhere (no routes).
  */
 export function loggingParams(root: PinoRoot): Params {
-  return {
-    // Only the admin and health routes bind a logger to each request. Not the webhook route:
-    // mounted for every route with the webhook excluded, the middleware still ran (and matched
-    // the exclusion) on each webhook, a fifth of intake's CPU; mounted on these prefixes it
-    // costs a webhook nothing measurable (docs/benchmarks.md). A webhook's refusal line carries
-    // its requestId and referenceId all the same (ProblemFilter writes them).
-    forRoutes: [
-      { method: RequestMethod.ALL, path: 'admin/{*path}' },
-      { method: RequestMethod.ALL, path: 'health/{*path}' },
-    ],
-    pinoHttp: {
-      logger: root,
-      // The id Fastify gave the request (genReqId in app.factory.ts; @fastify/middie copies it
-      // onto the raw request before any middleware runs): the one answers and reference ids carry.
-      genReqId: (request: IncomingMessage) => request.id,
-      // One line per refusal (ProblemFilter) and per delivery is the record; per-request access
-      // lines would double the log volume at webhook rates.
-      autoLogging: false,
-      serializers: { req: loggedRequest },
-    },
-  };
+  return { forRoutes: [], pinoHttp: { logger: root } };
 }
 
 /** The module that binds each request's logger; AppModule imports it first. */
