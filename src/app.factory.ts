@@ -1,6 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { LogController } from 'fastify';
+import { type FastifyBaseLogger, LogController } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module';
 import { PASSPORT_REQUEST_PROPERTIES } from './auth/passport-request-shape';
@@ -44,6 +44,11 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     // One line per refusal (ProblemFilter) and per delivery is the record; per-request access
     // lines would double the log volume at webhook rates.
     logController: new LogController({ disableRequestLogging: true }),
+    // No child logger per request: its `reqId` binding goes through the redaction every
+    // top-level key gets (REDACTED_PATHS), a few µs on each webhook for a logger Fastify itself
+    // writes to only on rare errors. Lines about a request name it themselves (ProblemFilter's
+    // requestId, the admin routes' req).
+    childLoggerFactory: (parent: FastifyBaseLogger) => parent,
     bodyLimit: config.server.bodyLimitBytes,
     // Vendors wait 10-15 s at most; a request still unfinished after this is abandoned.
     requestTimeout: config.server.requestTimeoutMs,
