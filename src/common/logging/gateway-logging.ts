@@ -110,7 +110,7 @@ export function loggingParams(root: PinoRoot): Params {
   return { forRoutes: [], pinoHttp: { logger: root } };
 }
 
-/** The module that binds each request's logger; AppModule imports it first. */
+/** nestjs-pino's module (its Logger and PinoLogger providers); AppModule imports it first. */
 export function loggingModule(params: Params): DynamicModule {
   return LoggerModule.forRoot(params);
 }
