@@ -27,8 +27,8 @@ import { TracingModule } from './tracing/tracing.module';
 @Module({})
 export class AppModule {
   /**
-   * `logging` is nestjs-pino's LoggerModule (built by createApp around its root logger), first so
-   * that its middleware binds each request's logger before anything else runs.
+   * `logging` is nestjs-pino's LoggerModule, built by createApp around its root logger (which
+   * also binds the admin routes' request loggers, bindAdminRequestLoggers).
    */
   static forRoot(configuration: PreparedConfiguration, logging?: DynamicModule): DynamicModule {
     return {
