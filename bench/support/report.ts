@@ -8,7 +8,11 @@ import type { BacklogResult } from '../backlog-memory.bench';
 import type { DrainResult } from '../drain.bench';
 import type { IntakeResult } from '../intake.bench';
 import type { PostgresIntakeResult } from '../postgres-intake.bench';
-import type { DrainScalingResult, RateAdherenceResult } from '../postgres-processes.bench';
+import {
+  busiestSecondBounds,
+  type DrainScalingResult,
+  type RateAdherenceResult,
+} from '../postgres-processes.bench';
 import type { SeedVsGatewayResult } from '../seed-vs-gateway.bench';
 import type { Machine } from './machine';
 import type { Knobs } from './knobs';
@@ -682,14 +686,10 @@ function rateAdherenceLines(g: RateAdherenceResult): string[] {
   ];
 }
 
-/**
- * What the busiest second says. The schedule alone lets limit + bucket - 1 requests into a
- * half-open second; the issue's bound for the shared rate is the limit + 10%.
- */
+/** What the busiest second says, against busiestSecondBounds. */
 function rateVerdict(g: RateAdherenceResult, spread: string): string {
   const busiest = g.highestSecond.requests;
-  const schedule = g.rateLimitPerSecond + g.burst - 1;
-  const bound = Math.floor(g.rateLimitPerSecond * 1.1);
+  const { schedule, bound } = busiestSecondBounds(g.rateLimitPerSecond, g.burst);
   const where =
     `That second began ${n(g.highestSecond.atS)} s after the backlog's commit` +
     (g.highestSecond.atS < g.warmupS
