@@ -16,6 +16,8 @@ export interface GatewayOptions {
   b2cUrl?: string;
   workerEnabled: boolean;
   env?: Record<string, string>;
+  /** The built gateway to run; `BENCH_DIST` (knobs.dist) when absent. */
+  dist?: string;
 }
 
 export interface GatewayProcess {
@@ -25,15 +27,15 @@ export interface GatewayProcess {
 }
 
 /**
- * The built gateway (`node <BENCH_DIST>/main.js`) with B2C at a loopback emulator. NODE_ENV is
- * `test` because production refuses plain-http outbound targets, which the emulator is; nothing
- * else in the gateway depends on it.
+ * The built gateway (`node <dist>/main.js`, BENCH_DIST by default) with B2C at a loopback
+ * emulator. NODE_ENV is `test` because production refuses plain-http outbound targets, which the
+ * emulator is; nothing else in the gateway depends on it.
  */
 export async function startGateway(options: GatewayOptions): Promise<GatewayProcess> {
   const port = await freePort();
   const b2cUrl = options.b2cUrl ?? NO_B2C;
   const outbound = allowOutbound([b2cUrl]);
-  const proc = startNode('gateway', [join(knobs.dist, 'main.js')], {
+  const proc = startNode('gateway', [join(options.dist ?? knobs.dist, 'main.js')], {
     NODE_ENV: 'test',
     HOST: '127.0.0.1',
     PORT: String(port),
