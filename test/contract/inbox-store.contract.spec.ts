@@ -519,18 +519,30 @@ describe.each([sqliteDriver(), postgresDriver()])('inbox store contract: $name',
 
       test('connections killed under it: StoreUnavailableError at worst, then it works again', async () => {
         await store.accept([message('K0')]);
+        // Kills four pooled connections. `dropped` settles once the pool has let go of all four:
+        // until a killed connection's end has arrived, the pool may still hand it out.
         const killPool = async () => {
-          const clients = await Promise.all(
-            Array.from({ length: 4 }, () => pg.database().pool.connect()),
-          );
+          const pool = pg.database().pool;
+          const clients = await Promise.all(Array.from({ length: 4 }, () => pool.connect()));
           const pids = await Promise.all(
             clients.map(
               async (c) =>
                 (await c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid,
             ),
           );
+          const alive = new Set<unknown>(clients);
+          const dropped = new Promise<void>((resolve) => {
+            const onRemove = (client: unknown) => {
+              alive.delete(client);
+              if (alive.size > 0) return;
+              pool.off('remove', onRemove);
+              resolve();
+            };
+            pool.on('remove', onRemove);
+          });
           clients.forEach((c) => c.release());
           await pg.admin('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid', [pids]);
+          return { dropped };
         };
         // Waiters on this test's table only: other suites may share the server.
         const waiters = async () => {
@@ -541,7 +553,7 @@ describe.each([sqliteDriver(), postgresDriver()])('inbox store contract: $name',
           );
           return rows.map((row) => row.pid as number);
         };
-        await killPool();
+        const { dropped } = await killPool();
         const next = await store.accept([message('K1')]).catch((error: unknown) => error);
         if (next instanceof Error) {
           expect(next).toBeInstanceOf(StoreUnavailableError);
@@ -550,6 +562,9 @@ describe.each([sqliteDriver(), postgresDriver()])('inbox store contract: $name',
         } else {
           expect(next).toEqual({ outcomes: ['stored'] });
         }
+        // Each dead connection costs at most the one accept that drew it; once they are gone,
+        // accepts work again.
+        await dropped;
         expect((await store.accept([message('K2')])).outcomes).toEqual(['stored']);
 
         // Killed while held back by a lock, as one statement (plain accepts) and inside a
@@ -558,7 +573,9 @@ describe.each([sqliteDriver(), postgresDriver()])('inbox store contract: $name',
         await locker.connect();
         const schema = (await pg.admin('SELECT current_schema() AS s'))[0].s as string;
         const killedWhileBlocked = async (id: string, replay?: ReplayClaim) => {
-          await killPool();
+          await (
+            await killPool()
+          ).dropped;
           await until(() => pg.database().pool.totalCount === 0);
           await locker.query('BEGIN');
           await locker.query(`LOCK TABLE "${schema}".inbox_messages IN EXCLUSIVE MODE`);
