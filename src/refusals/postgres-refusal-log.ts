@@ -49,6 +49,8 @@ export class PostgresRefusalLog
   private readonly clock: () => number;
   private readonly sweepTimer: NodeJS.Timeout;
   private pending = new Map<string, Pending>();
+  /** The batch under way: not in the table until its INSERT commits, and no longer pending. */
+  private inFlight: Map<string, Pending> | undefined;
   private flushScheduled = false;
   private writing: Promise<void> | undefined;
   private sweeping: Promise<number> | undefined;
@@ -84,7 +86,7 @@ export class PostgresRefusalLog
   async find(referenceId: string): Promise<Record<string, unknown> | undefined> {
     const key = normalizeReferenceId(referenceId);
     // Recorded here moments ago and not yet written: still ours to answer.
-    const waiting = this.pending.get(key);
+    const waiting = this.pending.get(key) ?? this.inFlight?.get(key);
     if (waiting) return waiting.line;
     try {
       const { rows } = await this.database.query<{ line: Record<string, unknown> }>(
@@ -125,8 +127,10 @@ export class PostgresRefusalLog
     if (this.pending.size === 0) return;
     const batch = this.pending;
     this.pending = new Map();
+    this.inFlight = batch;
     this.writing = this.write(batch).finally(() => {
       this.writing = undefined;
+      this.inFlight = undefined;
       if (this.pending.size > 0) this.scheduleFlush();
     });
     await this.writing;

@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { MemoryRefusalLog } from '../../src/refusals/memory-refusal-log';
 import { PostgresRefusalLog } from '../../src/refusals/postgres-refusal-log';
 import { INSTANCE_ID } from '../../src/common/problem/reference-id';
@@ -34,6 +35,8 @@ interface Driver {
   setUp(): Promise<void>;
   /** Another instance (process) on the test's store. */
   open(options: LogOptions): Promise<Instance>;
+  /** Holds the store's writes back until the returned function is called (a no-op in memory). */
+  holdWrites(): Promise<() => Promise<void>>;
   /** Refusals the store holds, expired ones not yet swept included. */
   stored(): Promise<number>;
   tearDown(): Promise<void>;
@@ -52,6 +55,7 @@ function memoryDriver(): Driver {
       const nothing = () => Promise.resolve();
       return Promise.resolve({ log, flush: nothing, sweep: nothing });
     },
+    holdWrites: () => Promise.resolve(() => Promise.resolve()),
     // The LRU keeps expired entries until they are pushed out; what counts is that they are
     // not found, which the expiry test checks.
     stored: () => Promise.resolve(logs.reduce((total, log) => total + log.size, 0)),
@@ -82,6 +86,17 @@ function postgresDriver(): Driver {
       const log = new PostgresRefusalLog(await openDatabase(), options);
       logs.push(log);
       return { log, flush: () => log.flush(), sweep: async () => void (await log.sweep()) };
+    },
+    holdWrites: async () => {
+      // An EXCLUSIVE lock lets reads through and makes every INSERT wait.
+      const holder = new Client({ connectionString: schema!.url });
+      await holder.connect();
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE refusals IN EXCLUSIVE MODE');
+      return async () => {
+        await holder.query('ROLLBACK');
+        await holder.end();
+      };
     },
     stored: async () => {
       const { rows } = await databases[0].query<{ count: string }>('SELECT count(*) FROM refusals');
@@ -118,6 +133,22 @@ describe.each([memoryDriver(), postgresDriver()])('refusal log: $name', (driver)
     await flush();
     expect(await log.find(`  ${referenceId(0x2a).toUpperCase()}\n`)).toEqual(line);
     expect(await log.find(referenceId(0x2b))).toBeUndefined();
+  });
+
+  test('finds a refusal at once: before, while and after it is written', async () => {
+    const { log, flush } = await driver.open({ clock: now });
+    const release = await driver.holdWrites();
+    try {
+      log.record(referenceId(0x2a), { status: 403 });
+      expect(await log.find(referenceId(0x2a))).toEqual({ status: 403 });
+      // One turn later the write has begun and waits: an admin who asks now still gets it.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(await log.find(referenceId(0x2a))).toEqual({ status: 403 });
+    } finally {
+      await release();
+    }
+    await flush();
+    expect(await log.find(referenceId(0x2a))).toEqual({ status: 403 });
   });
 
   test('lets another instance on the same store find it when the log is shared', async () => {
